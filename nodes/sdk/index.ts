@@ -1,0 +1,3 @@
+export * from './sockets';
+export * from './values';
+export * from './define';
