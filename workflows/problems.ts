@@ -19,7 +19,8 @@ export type ProblemCode =
   | 'not_in_options' // enum value not among the options
   | 'unknown_value' // value for an input the node type does not have
   | 'bad_param' // meta.params entry pointing at nothing
-  | 'bad_output'; // requested output node missing or not an output
+  | 'bad_output' // requested output node missing or not an output
+  | 'bad_override'; // a CLI --set item that is malformed or names a missing node/input or a bad value
 
 export interface WorkflowProblem {
   code: ProblemCode;
@@ -30,6 +31,9 @@ export interface WorkflowProblem {
   node?: string;
   input?: string;
   edge?: string;
+  /** For problems in the file's text (code 'parse'): 1-based line and column. */
+  line?: number;
+  column?: number;
 }
 
 /** Thrown by the loader when a document cannot be used; carries every problem found. */
@@ -40,7 +44,9 @@ export class WorkflowError extends Error {
   ) {
     super(
       (source ? `${source}: ` : '') +
-        (problems.length === 1 ? problems[0]!.message : `${problems.length} problems:\n` + problems.map((p) => `  - ${p.message}`).join('\n')),
+        (problems.length === 1
+          ? problems[0].message
+          : `${problems.length} problems:\n` + problems.map((p) => `  - ${p.message}`).join('\n')),
     );
     this.name = 'WorkflowError';
   }
