@@ -173,8 +173,9 @@ export interface NodeDef<I extends InputsSpec = InputsSpec, O extends OutputsSpe
 }
 
 /** Any node definition, with its types erased (what registries hold). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyNodeDef = NodeDef<any, any>;
+export type AnyNodeDef = Omit<NodeDef, 'execute'> & {
+  execute(inputs: Record<string, unknown>, ctx: ExecContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+};
 
 /** Declares a node type; the identity function that gives `execute` its typed inputs. */
 export function defineNode<const I extends InputsSpec, const O extends OutputsSpec>(
