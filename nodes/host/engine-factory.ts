@@ -41,6 +41,7 @@ export function createEngine(settings: Settings, logger?: Logger): Engine {
       executionProvider: settings.executionProvider,
       threads: settings.threads,
       ffmpegPath: settings.ffmpegPath,
+      onnxCacheDir: settings.onnxCacheDir,
       releaseIdleExpert: settings.releaseIdleExpert,
     },
     ...(logger ? { logger } : {}),

@@ -26,6 +26,8 @@ export const Settings = z.strictObject({
   /** On-disk result cache (latents, frames); 0 turns it off. */
   diskCacheBytes: z.number().int().min(0),
   diskCacheDir: z.string().min(1),
+  /** Generated ONNX graphs; empty = beside each model file (same drive, so weights are hard-linked, never copied). */
+  onnxCacheDir: z.string(),
   /** Explicit ffmpeg binary; empty = FFMPEG_PATH, then the bundled one. */
   ffmpegPath: z.string(),
   /** Release the idle expert's session so only one expert is resident. */
@@ -51,6 +53,7 @@ export function defaultSettings(cwd = process.cwd(), env: NodeJS.ProcessEnv = pr
     cacheBytes: 4 * GiB,
     diskCacheBytes: 20 * GiB,
     diskCacheDir: resolve(env.WAN_STUDIO_CACHE ?? join(cacheHome(env), 'wan-studio', 'results')),
+    onnxCacheDir: env.WAN_STUDIO_ONNX_CACHE ?? '',
     ffmpegPath: env.FFMPEG_PATH ?? '',
     releaseIdleExpert: true,
   };

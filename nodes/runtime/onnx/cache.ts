@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { BUILDER_VERSION, type GraphBuilder } from './builder';
 
@@ -42,8 +42,10 @@ interface FileId {
 }
 
 async function fileId(path: string): Promise<FileId> {
-  const abs = resolve(path);
+  let abs = resolve(path);
   try {
+    // link the real file: a link to a symlink would point outside the entry folder, which ORT refuses
+    abs = await realpath(abs);
     const s = await stat(abs);
     return { path: abs, size: s.size, mtimeMs: Math.floor(s.mtimeMs), ino: s.ino };
   } catch {
