@@ -12,15 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestSchemas, type RequestName } from '../../api/contract';
+import { editorCsp } from '../../api/csp';
 import { ApiRequestError, type StudioHost } from '../studio-host';
 import { authorize, isLoopbackHost, newToken, originAllowed } from './auth';
 import { confinedPath, sendFile } from './static-files';
 
 export const RENDERER_DIST = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
 
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const CSP = editorCsp("'self' ws: wss:");
 
 const MAX_BODY = 768 * 1024 * 1024;
 
