@@ -1,5 +1,5 @@
 /** The set of node types an engine knows, by stable type id. */
-import type { AnyNodeDef, InputsSpec } from '../sdk/define';
+import type { AnyNodeDef } from '../sdk/define';
 import { isWidgetType } from '../sdk/sockets';
 import { buildCatalog, type NodeCatalog } from './catalog';
 
@@ -24,7 +24,7 @@ export class NodeRegistry {
     if (typeof def.execute !== 'function') {
       throw new Error(`Node type "${def.id}" has no execute function.`);
     }
-    for (const [name, spec] of Object.entries(def.inputs as InputsSpec)) {
+    for (const [name, spec] of Object.entries(def.inputs)) {
       if (spec.type === 'ENUM' && !spec.options.includes(spec.default)) {
         throw new Error(
           `Node type "${def.id}": input "${name}" defaults to "${spec.default}", which is not one of its options.`,

@@ -120,7 +120,7 @@ describe('browser mode API', () => {
     const doc = JSON.parse(readFileSync(join(TEMPLATES_DIR, 'test-pattern.json'), 'utf8')) as {
       nodes: Record<string, { values: Record<string, unknown> }>;
     };
-    Object.assign(doc.nodes.pattern!.values, { frames: 700, width: 832, height: 480 });
+    Object.assign(doc.nodes.pattern.values, { frames: 700, width: 832, height: 480 });
     const r = await api('run.enqueue', { doc, options: { label: 'long' } });
     const runId = r.body.result.runId as string;
     await new Promise((res) => setTimeout(res, 800));

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/test promises are tracked by the runner */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {

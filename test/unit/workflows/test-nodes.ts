@@ -1,6 +1,6 @@
 /** Node types matching helpers.ts's base document, for override and validator tests (never executed). */
 import { defineNode } from '../../../nodes/sdk/define';
-import type { AnyNodeDef, InputSpec, InputsSpec } from '../../../nodes/sdk/define';
+import type { AnyNodeDef, InputSpec } from '../../../nodes/sdk/define';
 
 const notRun = (): never => {
   throw new Error('test nodes are not executed in workflow-layer tests');
@@ -84,6 +84,6 @@ const byId = new Map(TEST_NODES.map((d) => [d.id, d]));
 
 export function testInputSpec(nodeType: string, input: string): InputSpec | undefined {
   const def = byId.get(nodeType);
-  const inputs = def?.inputs as InputsSpec | undefined;
+  const inputs = def?.inputs;
   return inputs && Object.hasOwn(inputs, input) ? inputs[input] : undefined;
 }
