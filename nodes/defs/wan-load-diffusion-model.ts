@@ -1,4 +1,4 @@
-/** Load Diffusion Model: a Wan 2.2 DiT checkpoint (.safetensors) as a MODEL. */
+/** Load Diffusion Model: a Wan 2.2 DiT checkpoint (.safetensors or torch.save .pth/.pt) as a MODEL. */
 import { defineNode } from '../sdk';
 import { inspectCheckpoint } from '../runtime/wan/layout/inspect';
 import type { WanModelHandle } from '../runtime/wan/pipeline/handles';
@@ -26,9 +26,10 @@ export const wanLoadDiffusionModel = defineNode({
       type: 'FILE',
       kind: 'model',
       folder: 'diffusion_models',
-      extensions: ['.safetensors'],
+      extensions: ['.safetensors', '.pth', '.pt'],
       default: '',
-      description: 'The .safetensors file (a config.json beside it is used when present).',
+      description:
+        'The .safetensors (or PyTorch .pth/.pt) file; a config.json beside it is used when present.',
     },
   },
   outputs: {

@@ -19,9 +19,10 @@ export const wanLoadTextEncoder = defineNode({
       type: 'FILE',
       kind: 'model',
       folder: 'text_encoders',
-      extensions: ['.safetensors'],
+      extensions: ['.safetensors', '.pth', '.pt'],
       default: '',
-      description: 'The umT5 encoder weights (.safetensors).',
+      description:
+        'The umT5 encoder weights: .safetensors, or a PyTorch .pth such as the official models_t5_umt5-xxl-enc-bf16.pth.',
     },
     tokenizer: {
       type: 'FILE',

@@ -15,9 +15,10 @@ export const wanLoadVae = defineNode({
       type: 'FILE',
       kind: 'model',
       folder: 'vae',
-      extensions: ['.safetensors'],
+      extensions: ['.safetensors', '.pth', '.pt'],
       default: '',
-      description: 'The VAE .safetensors file.',
+      description:
+        'The VAE weights: .safetensors, or a PyTorch .pth such as the official Wan2.1_VAE.pth / Wan2.2_VAE.pth.',
     },
   },
   outputs: {

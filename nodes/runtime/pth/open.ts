@@ -4,26 +4,11 @@
 import { open as openFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SafetensorsFile } from '../safetensors/reader';
-import type { StTensorInfo } from '../safetensors/reader';
 import { PthError, ioMessage } from './errors';
 import { PthFile } from './reader';
 
-/** What both readers offer (SafetensorsFile and PthFile both satisfy it). */
-export interface CheckpointFile {
-  readonly path: string;
-  readonly metadata: Record<string, string>;
-  readonly tensors: ReadonlyMap<string, StTensorInfo>;
-  readonly size: number;
-  has(name: string): boolean;
-  info(name: string): StTensorInfo;
-  numel(name: string): number;
-  readRaw(name: string): Promise<Buffer>;
-  readF32(name: string): Promise<Float32Array>;
-  readF64(name: string): Promise<Float64Array>;
-  readI64(name: string): Promise<BigInt64Array>;
-  readI32(name: string): Promise<Int32Array>;
-  close(): Promise<void>;
-}
+/** What both readers offer; it lives in safetensors/checkpoint-file.ts (re-exported here). */
+export type { CheckpointFile } from '../safetensors/checkpoint-file';
 
 export type CheckpointFormat = 'safetensors' | 'pth';
 
@@ -59,9 +44,3 @@ export async function openCheckpoint(path: string): Promise<SafetensorsFile | Pt
   }
   return SafetensorsFile.open(path);
 }
-
-// Compile-time check that both readers fit the shared interface.
-const _fits: ((f: SafetensorsFile) => CheckpointFile) & ((f: PthFile) => CheckpointFile) = (
-  f: CheckpointFile,
-) => f;
-void _fits;

@@ -8,6 +8,7 @@ import { open as openFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { resolve } from 'node:path';
+import type { CheckpointFile } from '../safetensors/checkpoint-file';
 import type { StTensorInfo } from '../safetensors/reader';
 import { bytesToF32, bytesToF64, bytesToI64, swapInPlace } from './convert';
 import { PthError, ioMessage } from './errors';
@@ -75,7 +76,7 @@ async function locatePickle(
   return { prefix, pkl };
 }
 
-export class PthFile {
+export class PthFile implements CheckpointFile {
   /** absolute path */
   readonly path: string;
   /** scalar values stored next to the tensors (e.g. "epoch"), as strings */

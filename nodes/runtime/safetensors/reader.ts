@@ -8,11 +8,13 @@ import { resolve } from 'node:path';
 import { f16Table32, isFloatDtype } from './dtypes';
 import { SafetensorsError, checkHeaderLength, parseHeader } from './header';
 import type { StTensorInfo } from './header';
+import type { CheckpointFile } from './checkpoint-file';
 
 export type { StDtype } from './dtypes';
 export { DTYPE_SIZE } from './dtypes';
 export type { StTensorInfo } from './header';
 export { SafetensorsError } from './header';
+export type { CheckpointFile } from './checkpoint-file';
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
@@ -34,7 +36,7 @@ function ioMessage(e: unknown): string {
   return err?.message ?? String(e);
 }
 
-export class SafetensorsFile {
+export class SafetensorsFile implements CheckpointFile {
   /** absolute path */
   readonly path: string;
   readonly metadata: Record<string, string>;

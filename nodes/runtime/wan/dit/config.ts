@@ -1,16 +1,18 @@
 /**
- * Opens a Wan DiT checkpoint: detects the key layout (official / diffusers / ComfyUI prefix),
+ * Opens a Wan DiT checkpoint (.safetensors or torch.save .pth/.pt): detects the key layout
+ * (official / diffusers / ComfyUI prefix, under an optional wrapper such as `state_dict.`),
  * reads the config (given JSON, else config.json beside the weights, else inferred from shapes)
  * and checks every tensor shape against it.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { SafetensorsFile } from '../../safetensors/reader';
+import { openCheckpoint } from '../../pth/open';
+import type { CheckpointFile } from '../../safetensors/checkpoint-file';
 import { checkDitShapes, inferDitConfig, parseDitConfigJson, type WanDitConfig } from '../layout/dit-config';
 import { detectDitLayout, type DitLayout } from '../layout/dit-keys';
 
 export interface OpenedDit {
-  file: SafetensorsFile;
+  file: CheckpointFile;
   config: WanDitConfig;
   layout: DitLayout;
   /** official name → key in the file */
@@ -34,7 +36,7 @@ async function readJsonIfExists(path: string): Promise<unknown> {
 }
 
 export async function openDit(weightsPath: string, config?: unknown): Promise<OpenedDit> {
-  const file = await SafetensorsFile.open(weightsPath);
+  const file = await openCheckpoint(weightsPath);
   try {
     const { layout, toOfficial } = detectDitLayout(file.path, [...file.tensors.keys()]);
     let raw = config;

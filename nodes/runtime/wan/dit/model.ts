@@ -1,5 +1,5 @@
 /**
- * loadWanDit: the Wan 2.2 DiT on ONNX Runtime. Weights stay in the .safetensors file (external
+ * loadWanDit: the Wan 2.2 DiT on ONNX Runtime. Weights stay in the .safetensors / .pth file (external
  * data); two cached graphs (text K/V once per prompt, then one step graph per denoising call).
  */
 import { tmpdir } from 'node:os';

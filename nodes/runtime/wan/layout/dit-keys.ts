@@ -1,9 +1,11 @@
 // Key layouts of Wan DiT checkpoints and their mapping onto the official `WanModel` names:
 //  - official (Wan-Video/Wan2.2 `state_dict()`),
 //  - diffusers `WanTransformer3DModel` (renamed by diffusers' convert_wan_to_diffusers.py),
-//  - ComfyUI single files (`model.diffusion_model.` + official names; accepted with or without it).
+//  - ComfyUI single files (`model.diffusion_model.` + official names; accepted with or without it),
+// each possibly under one wrapper prefix (`state_dict.`, `module.`, …; see wrapper.ts).
 
 import { layoutError, listSome } from './errors';
+import { findWrapperPrefix } from './wrapper';
 
 export type DitLayout = 'official' | 'diffusers' | 'comfy';
 
@@ -59,6 +61,20 @@ const DIFFUSERS_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^patch_embedding\./, 'patch_embedding.'],
 ];
 
+/** True when the names look like a Wan DiT (official, diffusers or ComfyUI names). */
+export function isDitKeySet(names: ReadonlySet<string>): boolean {
+  for (const n of names) {
+    const k = n.startsWith(COMFY_PREFIX) ? n.slice(COMFY_PREFIX.length) : n;
+    if (
+      k === 'patch_embedding.weight' ||
+      k.startsWith('condition_embedder.') ||
+      /^blocks\.\d+\.(attn1|self_attn)\./.test(k)
+    )
+      return true;
+  }
+  return false;
+}
+
 export function isOfficialDitKey(key: string): boolean {
   return OFFICIAL_PATTERNS.some((re) => re.test(key));
 }
@@ -113,12 +129,15 @@ export interface DitKeyMapping {
  * Throws a SafetensorsError for unknown or mixed layouts, listing a few offending keys.
  */
 export function detectDitLayout(file: string, keys: readonly string[]): DitKeyMapping {
-  const prefixed = keys.filter((k) => k.startsWith(COMFY_PREFIX));
+  // A wrapper (`state_dict.` …) in front of every key is looked through; file keys keep it.
+  const wrapper = findWrapperPrefix(keys, isDitKeySet);
+  const inner = (k: string): string => k.slice(wrapper.length);
+  const prefixed = keys.filter((k) => inner(k).startsWith(COMFY_PREFIX));
   let layout: DitLayout | undefined;
   let names: Array<[fileKey: string, name: string]>;
   if (prefixed.length > 0) {
     const others = keys.filter(
-      (k) => !k.startsWith(COMFY_PREFIX) && !COMFY_OTHER_PREFIXES.some((p) => k.startsWith(p)),
+      (k) => !inner(k).startsWith(COMFY_PREFIX) && !COMFY_OTHER_PREFIXES.some((p) => inner(k).startsWith(p)),
     );
     if (others.length > 0) {
       throw layoutError(
@@ -127,9 +146,9 @@ export function detectDitLayout(file: string, keys: readonly string[]): DitKeyMa
       );
     }
     layout = 'comfy';
-    names = prefixed.map((k) => [k, k.slice(COMFY_PREFIX.length)]);
+    names = prefixed.map((k) => [k, inner(k).slice(COMFY_PREFIX.length)]);
   } else {
-    names = keys.map((k) => [k, k]);
+    names = keys.map((k) => [k, inner(k)]);
   }
 
   const clip = names.filter(([, n]) => CLIP_BRANCH.test(n)).map(([k]) => k);

@@ -1,4 +1,5 @@
-export { inspectCheckpoint } from './inspect';
+export { inspectCheckpoint, openSet } from './inspect';
+export { findWrapperPrefix } from './wrapper';
 export type {
   CheckpointInfo,
   DitCheckpoint,
@@ -12,6 +13,7 @@ export {
   diffusersToOfficial,
   officialDitKeys,
   isOfficialDitKey,
+  isDitKeySet,
   COMFY_PREFIX,
 } from './dit-keys';
 export type { DitLayout, DitKeyMapping } from './dit-keys';

@@ -1,12 +1,14 @@
-// inspectCheckpoint: open a Wan checkpoint (DiT, VAE or umT5; one .safetensors file or a sharded
-// set with its .index.json), detect its key layout, map keys to official names and settle its config.
+// inspectCheckpoint: open a Wan checkpoint (DiT, VAE or umT5; one .safetensors or torch.save
+// .pth/.pt file, or a sharded set with its .index.json), detect its key layout (looking through one
+// wrapper prefix such as `state_dict.`), map keys to official names and settle its config.
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SafetensorsFile } from '../../safetensors/reader';
+import { openCheckpoint } from '../../pth/open';
+import type { CheckpointFile } from '../../safetensors/checkpoint-file';
 import type { StTensorInfo } from '../../safetensors/reader';
-import { COMFY_PREFIX, detectDitLayout } from './dit-keys';
+import { detectDitLayout, isDitKeySet } from './dit-keys';
 import type { DitLayout } from './dit-keys';
 import { checkDitShapes, inferDitConfig, isDitConfigJson, parseDitConfigJson } from './dit-config';
 import type { WanDitConfig } from './dit-config';
@@ -15,9 +17,10 @@ import { detectT5Layout, inferT5Config, isT5ConfigJson, isT5KeySet } from './t5'
 import type { T5Layout, WanT5Config } from './t5';
 import { inferVaeConfig, isVaeConfigJson, isVaeKeySet } from './vae';
 import type { WanVaeConfig } from './vae';
+import { findWrapperPrefix } from './wrapper';
 
 export interface LocatedTensor {
-  file: SafetensorsFile;
+  file: CheckpointFile;
   /** the key in that file */
   key: string;
   info: StTensorInfo;
@@ -25,9 +28,9 @@ export interface LocatedTensor {
 
 interface CheckpointBase {
   /** the file given (for a sharded set: the first shard) */
-  file: SafetensorsFile;
+  file: CheckpointFile;
   /** every file of the checkpoint (one unless sharded) */
-  files: SafetensorsFile[];
+  files: CheckpointFile[];
   /** official name → key in the file(s) */
   toOfficial: Map<string, string>;
   /** where the config came from: the config.json path, or "tensor shapes" */
@@ -64,18 +67,19 @@ export interface InspectOptions {
   expectKind?: 'dit' | 'vae' | 't5';
 }
 
-async function openSet(path: string): Promise<SafetensorsFile[]> {
+/** Opens the file, or every shard of a sharded set (safetensors or torch.save shards). */
+export async function openSet(path: string): Promise<CheckpointFile[]> {
   const abs = resolve(path);
   let indexPath: string | undefined;
   if (abs.endsWith('.index.json')) indexPath = abs;
   else {
-    const m = /^(.*)-\d{5}-of-\d{5}\.safetensors$/.exec(basename(abs));
+    const m = /^(.*)-\d{5}-of-\d{5}\.(safetensors|bin|pth|pt)$/.exec(basename(abs));
     if (m) {
-      const guess = join(dirname(abs), `${m[1]}.safetensors.index.json`);
+      const guess = join(dirname(abs), `${m[1]}.${m[2]}.index.json`);
       if (existsSync(guess)) indexPath = guess;
     }
   }
-  if (!indexPath) return [await SafetensorsFile.open(abs)];
+  if (!indexPath) return [await openCheckpoint(abs)];
   let index: unknown;
   try {
     index = JSON.parse(await readFile(indexPath, 'utf8'));
@@ -86,9 +90,9 @@ async function openSet(path: string): Promise<SafetensorsFile[]> {
   if (wm === null || typeof wm !== 'object')
     throw layoutError(indexPath, 'the shard index has no "weight_map" object.');
   const shards = [...new Set(Object.values(wm as Record<string, unknown>).map(String))];
-  const files: SafetensorsFile[] = [];
+  const files: CheckpointFile[] = [];
   try {
-    for (const s of shards) files.push(await SafetensorsFile.open(join(dirname(indexPath), s)));
+    for (const s of shards) files.push(await openCheckpoint(join(dirname(indexPath), s)));
   } catch (e) {
     await Promise.all(files.map((f) => f.close()));
     throw e;
@@ -129,12 +133,11 @@ export async function inspectCheckpoint(path: string, opts: InspectOptions = {})
 
 async function inspectFiles(
   path: string,
-  files: SafetensorsFile[],
+  files: CheckpointFile[],
   opts: InspectOptions,
 ): Promise<CheckpointInfo> {
   const first = files[0];
-  const label = files.length > 1 ? `${first.path} (+${files.length - 1} shards)` : first.path;
-  const owner = new Map<string, SafetensorsFile>();
+  const owner = new Map<string, CheckpointFile>();
   for (const f of files) {
     for (const k of f.tensors.keys()) {
       const prev = owner.get(k);
@@ -144,14 +147,18 @@ async function inspectFiles(
   }
   const keys = [...owner.keys()];
   const shapeOf = (k: string): readonly number[] => owner.get(k)!.info(k).shape;
-  const keySet = new Set(keys.map((k) => (k.startsWith(COMFY_PREFIX) ? k.slice(COMFY_PREFIX.length) : k)));
-  const isDit = [...keySet].some(
-    (k) =>
-      k === 'patch_embedding.weight' ||
-      k.startsWith('condition_embedder.') ||
-      /^blocks\.\d+\.(attn1|self_attn)\./.test(k),
-  );
-  const kind = isDit ? 'dit' : isVaeKeySet(keySet) ? 'vae' : isT5KeySet(keySet) ? 't5' : undefined;
+  // One wrapper prefix in front of every key (`state_dict.`, `module.`, …) is looked through:
+  // `names` are the keys without it, and file keys are `wrapper + name`.
+  const wrapper = findWrapperPrefix(keys, (s) => kindOfNames(s) !== undefined);
+  const names = keys.map((k) => k.slice(wrapper.length));
+  const kind = kindOfNames(new Set(names));
+  const shards = files.length > 1 ? ` (+${files.length - 1} shards)` : '';
+  const label = `${first.path}${shards}`;
+  // Messages about VAE / umT5 tensors name them without the wrapper: say where they sit.
+  const innerLabel = wrapper ? `${label} (tensors under "${wrapper}")` : label;
+  const innerShape = (n: string): readonly number[] => shapeOf(wrapper + n);
+  const withWrapper = (m: Map<string, string>): Map<string, string> =>
+    new Map([...m].map(([official, n]) => [official, wrapper + n] as const));
   if (!kind) {
     throw layoutError(
       label,
@@ -205,18 +212,26 @@ async function inspectFiles(
     return { kind, layout, config, ...base(toOfficial, configSource) };
   }
   if (kind === 'vae') {
-    const shapes = new Map(keys.map((k) => [k, shapeOf(k)] as const));
+    const shapes = new Map(names.map((n) => [n, innerShape(n)] as const));
     const useCfg = usable(isVaeConfigJson);
-    const config = inferVaeConfig(label, shapes, useCfg);
+    const config = inferVaeConfig(innerLabel, shapes, useCfg);
     return {
       kind,
       layout: 'official',
       config,
-      ...base(new Map(keys.map((k) => [k, k])), useCfg ? source! : 'tensor shapes'),
+      ...base(withWrapper(new Map(names.map((n) => [n, n]))), useCfg ? source! : 'tensor shapes'),
     };
   }
-  const { layout, toOfficial } = detectT5Layout(label, keys);
+  const { layout, toOfficial } = detectT5Layout(innerLabel, names);
   const useCfg = usable(isT5ConfigJson);
-  const config = inferT5Config(label, toOfficial, shapeOf, useCfg);
-  return { kind, layout, config, ...base(toOfficial, useCfg ? source! : 'tensor shapes') };
+  const config = inferT5Config(innerLabel, toOfficial, innerShape, useCfg);
+  return { kind, layout, config, ...base(withWrapper(toOfficial), useCfg ? source! : 'tensor shapes') };
+}
+
+/** Which kind of Wan checkpoint a set of (unwrapped) tensor names is, if any. */
+function kindOfNames(names: ReadonlySet<string>): CheckpointInfo['kind'] | undefined {
+  if (isDitKeySet(names)) return 'dit';
+  if (isVaeKeySet(names)) return 'vae';
+  if (isT5KeySet(names)) return 't5';
+  return undefined;
 }

@@ -2,6 +2,8 @@
  * loadUmt5: the Wan umT5 text encoder on ONNX Runtime.
  *
  *   const t5 = await loadUmt5('/models/umt5/weights.safetensors', { cacheDir, ep: 'cpu' });
+ *
+ * The weights may also be a torch.save file such as the official `models_t5_umt5-xxl-enc-bf16.pth`.
  *   const ctx = await t5.encodeTrimmed(tokens.ids, tokens.mask, [tokens.batch, tokens.length]);
  *
  * `encode` returns the encoder output at every position, `[B, L, dim]`; `encodeTrimmed` returns
@@ -11,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Tensor } from '../../../sdk';
-import { SafetensorsFile } from '../../safetensors/reader';
+import { openCheckpoint } from '../../pth/open';
 import { cachedModel, createSession, ort } from '../../onnx';
 import type { ExecutionProvider, Session } from '../../onnx';
 import { relativePositionBuckets, umt5EncoderBuckets } from './buckets';
@@ -141,7 +143,7 @@ function isCamelConfig(c: Record<string, unknown>): boolean {
 }
 
 export async function loadUmt5(weightsPath: string, opts: LoadUmt5Options): Promise<Umt5Encoder> {
-  const file = await SafetensorsFile.open(weightsPath);
+  const file = await openCheckpoint(weightsPath);
   try {
     const { names, facts } = resolveUmt5Weights(file.tensors, file.path);
     let given: Partial<Umt5Config>;

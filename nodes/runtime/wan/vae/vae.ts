@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ort, type ExecutionProvider, type SessionOptions } from '../../onnx';
-import { SafetensorsFile } from '../../safetensors/reader';
+import { openCheckpoint } from '../../pth/open';
+import type { CheckpointFile } from '../../safetensors/checkpoint-file';
 import type { Tensor } from '../../../sdk';
 import {
   parseVaeConfig,
@@ -77,7 +78,7 @@ export interface WanVae {
 const shapeText = (dims: readonly number[]): string => `[${dims.join(', ')}]`;
 
 async function resolveConfig(
-  st: SafetensorsFile,
+  st: CheckpointFile,
   opts: LoadVaeOptions,
 ): Promise<{ cfg: VaeConfig; prefix: string }> {
   const shapes = new Map([...st.tensors].map(([k, v]) => [k, v.shape] as const));
@@ -144,9 +145,12 @@ function f32(t: ort.Tensor | undefined, what: string): Float32Array {
   return t.data;
 }
 
-/** Loads a Wan VAE checkpoint (.safetensors, official key names). Sessions are created lazily. */
+/**
+ * Loads a Wan VAE checkpoint (.safetensors or torch.save .pth/.pt such as the official
+ * `Wan2.1_VAE.pth`; official key names, optionally under one prefix). Sessions are created lazily.
+ */
 export async function loadWanVae(weightsPath: string, opts: LoadVaeOptions): Promise<WanVae> {
-  const st = await SafetensorsFile.open(weightsPath);
+  const st = await openCheckpoint(weightsPath);
   let cfg: VaeConfig;
   let prefix: string;
   try {
