@@ -36,18 +36,19 @@ export interface CachedModel {
 
 interface FileId {
   path: string;
+  /** The file behind any symlinks: what gets hard-linked (a link to a symlink would point outside the entry). */
+  real: string;
   size: number;
   mtimeMs: number;
   ino: number;
 }
 
 async function fileId(path: string): Promise<FileId> {
-  let abs = resolve(path);
+  const abs = resolve(path);
   try {
-    // link the real file: a link to a symlink would point outside the entry folder, which ORT refuses
-    abs = await realpath(abs);
-    const s = await stat(abs);
-    return { path: abs, size: s.size, mtimeMs: Math.floor(s.mtimeMs), ino: s.ino };
+    const real = await realpath(abs);
+    const s = await stat(real);
+    return { path: abs, real, size: s.size, mtimeMs: Math.floor(s.mtimeMs), ino: s.ino };
   } catch {
     throw new Error(`Model weights file not found: ${abs}.`);
   }
@@ -108,13 +109,13 @@ export async function cachedModel(opts: CachedModelOptions): Promise<CachedModel
     const tmpLink = `${dst}.${process.pid}.tmp`;
     await rm(tmpLink, { force: true });
     try {
-      await link(src.path, tmpLink);
+      await link(src.real, tmpLink);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       opts.log?.(
         `Could not hard-link ${src.path} into the model cache ${dir} (${code}); copying it instead (uses ${(src.size / 2 ** 20).toFixed(1)} MiB of disk). Put the cache folder on the same drive as the models to avoid this.`,
       );
-      await copyFile(src.path, tmpLink, constants.COPYFILE_FICLONE);
+      await copyFile(src.real, tmpLink, constants.COPYFILE_FICLONE);
     }
     await rename(tmpLink, dst);
   }

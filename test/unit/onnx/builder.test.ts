@@ -1,8 +1,8 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { lstat, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { GraphBuilder, attr, cachedModel, createSession, decodeModel, ort } from '../../../nodes/runtime/onnx';
 import { SafetensorsFile } from '../../../nodes/runtime/safetensors/reader';
 import { writeSafetensors } from '../../../nodes/runtime/safetensors/writer';
@@ -75,6 +75,26 @@ void describe('GraphBuilder + external safetensors weights', () => {
       await file.close();
     });
   }
+
+  void test('weights reached through a symlinked folder: the real file is hard-linked and runs', async () => {
+    const real = await weightsFile('F32');
+    await symlink(dir, join(dir, '..', `${basename(dir)}-link`));
+    const viaLink = await SafetensorsFile.open(join(dir, '..', `${basename(dir)}-link`, basename(real.path)));
+    try {
+      const m = await cachedModel({ cacheDir: join(dir, 'cache_link'), weightFiles: [viaLink.path], key: { t: 'l' }, build: () => buildLinear(viaLink) });
+      const linked = await lstat(join(m.path, '..', `w0-${basename(real.path)}`));
+      assert.equal(linked.isSymbolicLink(), false);
+      assert.equal(linked.ino, (await stat(real.path)).ino);
+      const s = await createSession(m.path, { threads: 1 });
+      const y = (await s.run({ x: new ort.Tensor('float32', Float32Array.from(X), [2, 3]) })).y;
+      assert.deepEqual(Array.from(y.data as Float32Array), expected());
+      await s.release();
+    } finally {
+      await viaLink.close();
+      await real.close();
+      await rm(join(dir, '..', `${basename(dir)}-link`), { force: true });
+    }
+  });
 
   void test('external data points at the tensor bytes inside the safetensors file', async () => {
     const file = await weightsFile('BF16');
