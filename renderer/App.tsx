@@ -1,8 +1,8 @@
 /** The editor window: toolbar, tabs, node library, canvas, side panel, progress, toasts. */
 import { useEffect, useState } from 'react';
 import { api } from './bridge/api';
+import { installCommands } from './commands/app-commands';
 import { Canvas } from './editor/Canvas';
-import { isEditable } from './editor/canvas-keys';
 import { NodeLibrary } from './editor/NodeLibrary';
 import { ProgressBar } from './panels/ProgressBar';
 import { SidePanel } from './panels/SidePanel';
@@ -11,9 +11,8 @@ import { TemplatesDialog } from './panels/TemplatesDialog';
 import { Toasts } from './panels/Toasts';
 import { Toolbar } from './panels/Toolbar';
 import { loadCatalog, useCatalog } from './state/catalog-store';
-import { activeTab, newTab, useEditor } from './state/editor-store';
-import { restoreAutosave, saveTab, startAutosave } from './state/files';
-import { cancelRun, currentRunId, runActiveTab } from './state/run-actions';
+import { newTab, useEditor } from './state/editor-store';
+import { restoreAutosave, startAutosave } from './state/files';
 import { handleHostEvent, setHistory, setQueue } from './state/run-store';
 
 async function start(): Promise<void> {
@@ -45,26 +44,7 @@ export function App() {
     };
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key === 'Enter') {
-        e.preventDefault();
-        void runActiveTab();
-      } else if (e.key === 'Escape' && !isEditable(document.activeElement) && currentRunId()) {
-        void cancelRun();
-      } else if (mod && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        const t = activeTab();
-        if (t) saveTab(t.id, e.shiftKey);
-      } else if (mod && e.key.toLowerCase() === 'o') {
-        e.preventDefault();
-        document.querySelector<HTMLInputElement>('[data-testid="open-file-input"]')?.click();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useEffect(() => installCommands(), []);
 
   return (
     <div className="app">

@@ -19,6 +19,9 @@ export const JsonValue: z.ZodType<unknown> = z.lazy(() =>
 
 export const Position = z.object({ x: z.number().finite(), y: z.number().finite() });
 
+/** The editor's after-run action on a seed input. */
+export const SeedControlMode = z.enum(['fixed', 'randomize', 'increment']);
+
 export const WorkflowNode = z.strictObject({
   type: z.string().min(1).max(128),
   version: z.number().int().min(1),
@@ -28,6 +31,11 @@ export const WorkflowNode = z.strictObject({
   title: z.string().max(200).optional(),
   /** Widget inputs the user turned into sockets. */
   exposed: z.array(z.string()).optional(),
+  /**
+   * What the editor does to a seed input after each run it starts, keyed by input name:
+   * keep it (`fixed`, the default when absent), draw a new one (`randomize`) or add one (`increment`).
+   */
+  seedControl: z.record(z.string(), SeedControlMode).optional(),
   /** Editor-side size, when the user resized the node. */
   size: z.object({ width: z.number().positive(), height: z.number().positive() }).optional(),
 });
@@ -75,6 +83,7 @@ export const WorkflowDocument = z.strictObject({
 
 export type WorkflowDocument = z.infer<typeof WorkflowDocument>;
 export type WorkflowNode = z.infer<typeof WorkflowNode>;
+export type SeedControlMode = z.infer<typeof SeedControlMode>;
 export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 export type WorkflowGroup = z.infer<typeof WorkflowGroup>;
 export type WorkflowParam = z.infer<typeof WorkflowParam>;

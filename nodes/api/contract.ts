@@ -33,6 +33,10 @@ export const SaveAutosave = z.strictObject({
         baseMtimeMs: z.number().optional(),
         dirty: z.boolean(),
         doc: WorkflowDocument,
+        /** The canvas pan (x, y in screen px) and zoom when last seen. */
+        viewport: z
+          .strictObject({ x: z.number().finite(), y: z.number().finite(), zoom: z.number().finite().positive() })
+          .optional(),
       }),
     )
     .max(64),
@@ -68,6 +72,8 @@ export interface HistoryEntry extends RunResult {
 export interface FileEntry {
   name: string;
   size: number;
+  /** Absolute path of the file on the host (for `fileUrl` thumbnails). */
+  path?: string;
   /** For images: a URL the UI can show as a thumbnail. */
   url?: string;
 }

@@ -15,6 +15,7 @@ import {
   requestSchemas,
   SaveAutosave,
   type HostEvent,
+  type FileEntry,
   type UiEngineEvent, type RequestName, type RequestResults } from '../api/contract';
 import type { Engine } from '../engine/engine';
 import type { EngineEvent } from '../engine/events';
@@ -42,9 +43,9 @@ export class ApiRequestError extends Error {
 }
 
 const FOLDER_EXTENSIONS: Record<string, string[]> = {
-  diffusion_models: ['.safetensors'],
-  text_encoders: ['.safetensors'],
-  vae: ['.safetensors'],
+  diffusion_models: ['.safetensors', '.pth', '.pt'],
+  text_encoders: ['.safetensors', '.pth', '.pt'],
+  vae: ['.safetensors', '.pth', '.pt'],
   tokenizers: ['.json'],
   images: ['.png', '.jpg', '.jpeg'],
   videos: ['.mp4', '.webm', '.gif'],
@@ -214,7 +215,7 @@ export class StudioHost {
     const roots = folderRoots(this.settings)[folder as keyof ReturnType<typeof folderRoots>] ?? [];
     const exts = FOLDER_EXTENSIONS[folder] ?? [];
     const seen = new Set<string>();
-    const out: Array<{ name: string; size: number }> = [];
+    const out: FileEntry[] = [];
     for (const root of roots) {
       let names: string[];
       try {
@@ -227,7 +228,7 @@ export class StudioHost {
         const s = await stat(join(root, name)).catch(() => undefined);
         if (!s?.isFile()) continue;
         seen.add(name);
-        out.push({ name, size: s.size });
+        out.push({ name, size: s.size, path: join(root, name) });
       }
     }
     return out;

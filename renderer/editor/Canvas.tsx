@@ -30,18 +30,18 @@ import {
   emptyDocument,
   moveNodes,
   nodesInGroup,
-  removeItems,
   setExposed,
   updateGroup,
   type XY,
 } from '../state/doc-ops';
 import { editDoc, sealHistory, setSelection, setViewport, useEditor, type Selection } from '../state/editor-store';
 import { importFile } from '../state/files';
+import { deleteSelection } from '../state/selection-ops';
 import { useUi } from '../state/ui-store';
 import { CanvasContext, type CanvasContextValue } from './canvas-context';
 import { registerCanvas, NODE_DND_TYPE } from './canvas-registry';
 import { ConnectionLine } from './ConnectionLine';
-import { useCanvasKeys } from './canvas-keys';
+import { useCanvasClipboard } from './canvas-clipboard';
 import { useConnectionHandlers } from './canvas-connections';
 import { deriveEdges, FlowNodeDeriver, groupIdOf, isGroupFlowId, type FlowNode, type Size } from './flow-derive';
 import { GroupNode } from './GroupNode';
@@ -196,17 +196,6 @@ function CanvasInner({ tabId }: { tabId: string }) {
     sealHistory(tabId);
   }, [tabId]);
 
-  const onDelete = useCallback(
-    ({ nodes: ns, edges: es }: { nodes: FlowNode[]; edges: Edge[] }) => {
-      const groups = ns.filter((n) => isGroupFlowId(n.id)).map((n) => groupIdOf(n.id));
-      const plain = ns.filter((n) => !isGroupFlowId(n.id)).map((n) => n.id);
-      editDoc(tabId, (d) => removeItems(d, plain, es.map((e) => e.id), groups));
-      for (const id of plain) measured.delete(id);
-      setSelection(tabId, { nodes: [], edges: [], groups: [] });
-    },
-    [measured, tabId],
-  );
-
   const { isValidConnection, onConnect, onConnectEnd } = useConnectionHandlers(tabId, docRef, rf, setSearch);
 
   // ---- adding nodes -------------------------------------------------------------------------
@@ -288,12 +277,17 @@ function CanvasInner({ tabId }: { tabId: string }) {
         addAt(entry, rf.screenToFlowPosition({ x: r.left + r.width / 2 - 110 + jitter, y: r.top + r.height / 3 + jitter }));
       },
       fitView: () => void rf.fitView({ padding: 0.15, duration: 200 }),
+      zoomIn: () => void rf.zoomIn({ duration: 150 }),
+      zoomOut: () => void rf.zoomOut({ duration: 150 }),
       groupSelection,
+      deleteSelection: () => {
+        for (const id of deleteSelection(tabId)) measured.delete(id);
+      },
     });
     return () => registerCanvas(undefined);
-  }, [addAt, groupSelection, rf, tabId]);
+  }, [addAt, groupSelection, measured, rf, tabId]);
 
-  useCanvasKeys({ tabId, docRef, pointer, rf, measured, groupSelection });
+  useCanvasClipboard({ tabId, pointer, rf });
 
   const ctx = useMemo<CanvasContextValue>(
     () => ({
@@ -334,7 +328,6 @@ function CanvasInner({ tabId }: { tabId: string }) {
           onEdgesChange={onEdgesChange}
           onNodeDragStart={onNodeDragStart}
           onNodeDragStop={onNodeDragStop}
-          onDelete={onDelete}
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
@@ -346,7 +339,7 @@ function CanvasInner({ tabId }: { tabId: string }) {
           snapToGrid={snap}
           snapGrid={SNAP}
           zoomOnDoubleClick={false}
-          deleteKeyCode={['Delete', 'Backspace']}
+          deleteKeyCode={null /* Delete/Backspace run the edit.delete command (commands/) */}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={['Control', 'Meta']}
           minZoom={0.1}

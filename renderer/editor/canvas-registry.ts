@@ -4,7 +4,11 @@ export interface CanvasHandle {
   /** Adds a node of `type` at the centre of the view. */
   addNodeAtCenter(type: string): void;
   fitView(): void;
+  zoomIn(): void;
+  zoomOut(): void;
   groupSelection(): void;
+  /** Deletes the selection (and forgets the deleted nodes' measured sizes). */
+  deleteSelection(): void;
 }
 
 let current: CanvasHandle | undefined;

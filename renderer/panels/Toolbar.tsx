@@ -1,48 +1,49 @@
-/** The top bar: file commands, templates, canvas toggles, Run / Cancel. */
-import { useRef } from 'react';
-import { activeCanvas } from '../editor/canvas-registry';
-import { activeTab, newTab, redoDoc, undoDoc, useActiveTab } from '../state/editor-store';
-import { exportTab, importFile, saveTab } from '../state/files';
-import { cancelRun, runActiveTab } from '../state/run-actions';
+/** The top bar: file commands, templates, canvas toggles, Run / Cancel — the same commands as the keys and the native menu. */
+import { runCommand } from '../commands/app-commands';
+import { shortcutLabel, type CommandId } from '../commands/keymap';
+import { useActiveTab } from '../state/editor-store';
+import { importFile } from '../state/files';
 import { useRuns } from '../state/run-store';
 import { setUi, useUi } from '../state/ui-store';
 
+const MAC = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
+
+/** A tooltip with the command's shortcut. */
+function tip(text: string, id: CommandId): string {
+  const key = shortcutLabel(id, MAC);
+  return key ? `${text} (${key})` : text;
+}
+
 export function Toolbar(props: { onTemplates: () => void }) {
-  const fileInput = useRef<HTMLInputElement>(null);
   const tab = useActiveTab();
   const snap = useUi((u) => u.snap);
   const minimap = useUi((u) => u.minimap);
   const busy = useRuns((s) => s.queue.length > 0);
   const canUndo = (tab?.history.past.length ?? 0) > 0;
   const canRedo = (tab?.history.future.length ?? 0) > 0;
-  const withTab = (fn: (id: string) => void) => () => {
-    const t = activeTab();
-    if (t) fn(t.id);
-  };
   return (
     <header className="toolbar">
       <span className="brand">Wan Studio</span>
       <nav className="tb-group">
-        <button onClick={() => newTab()} data-testid="cmd-new" title="New workflow (Ctrl+T)">
+        <button onClick={() => runCommand('file.new')} data-testid="cmd-new" title={tip('New workflow', 'file.new')}>
           New
         </button>
-        <button onClick={() => fileInput.current?.click()} data-testid="cmd-open" title="Open a workflow JSON or a video made by Video Out (Ctrl+O)">
+        <button onClick={() => runCommand('file.open')} data-testid="cmd-open" title={tip('Open a workflow JSON or a video made by Video Out', 'file.open')}>
           Open…
         </button>
-        <button onClick={withTab((id) => saveTab(id))} data-testid="cmd-save" title="Save (download) the workflow (Ctrl+S)">
+        <button onClick={() => runCommand('file.save')} data-testid="cmd-save" title={tip('Save the workflow', 'file.save')}>
           Save
         </button>
-        <button onClick={withTab((id) => saveTab(id, true))} data-testid="cmd-save-as" title="Save under another name (Ctrl+Shift+S)">
+        <button onClick={() => runCommand('file.saveAs')} data-testid="cmd-save-as" title={tip('Save under another name', 'file.saveAs')}>
           Save as…
         </button>
-        <button onClick={withTab((id) => void exportTab(id))} data-testid="cmd-export" title="A shareable copy without local paths">
+        <button onClick={() => runCommand('file.export')} data-testid="cmd-export" title={tip('A shareable copy without local paths', 'file.export')}>
           Export
         </button>
         <button onClick={props.onTemplates} data-testid="cmd-templates" title="Start from a template">
           Templates
         </button>
         <input
-          ref={fileInput}
           type="file"
           accept=".json,.mp4,.webm,.mkv,.mov,application/json,video/*"
           multiple
@@ -55,31 +56,43 @@ export function Toolbar(props: { onTemplates: () => void }) {
         />
       </nav>
       <nav className="tb-group">
-        <button disabled={!canUndo} onClick={withTab(undoDoc)} data-testid="cmd-undo" title="Undo (Ctrl+Z)">
+        <button disabled={!canUndo} onClick={() => runCommand('edit.undo')} data-testid="cmd-undo" title={tip('Undo', 'edit.undo')}>
           ↶
         </button>
-        <button disabled={!canRedo} onClick={withTab(redoDoc)} data-testid="cmd-redo" title="Redo (Ctrl+Shift+Z)">
+        <button disabled={!canRedo} onClick={() => runCommand('edit.redo')} data-testid="cmd-redo" title={tip('Redo', 'edit.redo')}>
           ↷
         </button>
-        <button onClick={() => activeCanvas()?.groupSelection()} title="Group the selected nodes (Ctrl+G)" data-testid="cmd-group">
+        <button onClick={() => runCommand('edit.group')} title={tip('Group the selected nodes', 'edit.group')} data-testid="cmd-group">
           Group
         </button>
-        <button onClick={() => activeCanvas()?.fitView()} title="Fit the graph in view" data-testid="cmd-fit">
+        <button onClick={() => runCommand('view.fit')} title={tip('Fit the graph in view', 'view.fit')} data-testid="cmd-fit">
           Fit
         </button>
-        <button className={snap ? 'on' : ''} onClick={() => setUi({ snap: !snap })} title="Snap nodes to a 10 px grid" data-testid="cmd-snap">
+        <button
+          className={snap ? 'on' : ''}
+          aria-pressed={snap}
+          onClick={() => setUi({ snap: !snap })}
+          title="Snap nodes to a 10 px grid"
+          data-testid="cmd-snap"
+        >
           Snap
         </button>
-        <button className={minimap ? 'on' : ''} onClick={() => setUi({ minimap: !minimap })} title="Show the minimap">
+        <button
+          className={minimap ? 'on' : ''}
+          aria-pressed={minimap}
+          onClick={() => runCommand('view.toggleMinimap')}
+          title={tip('Show the minimap', 'view.toggleMinimap')}
+          data-testid="cmd-minimap"
+        >
           Map
         </button>
       </nav>
       <div className="tb-spacer" />
       <nav className="tb-group">
-        <button className="run" onClick={() => void runActiveTab()} data-testid="cmd-run" title="Validate and queue this workflow (Ctrl+Enter)">
+        <button className="run" onClick={() => runCommand('run.start')} data-testid="cmd-run" title={tip('Validate and queue this workflow', 'run.start')}>
           ▶ Run
         </button>
-        <button className="cancel" disabled={!busy} onClick={() => void cancelRun()} data-testid="cmd-cancel" title="Cancel the running workflow (Esc)">
+        <button className="cancel" disabled={!busy} onClick={() => runCommand('run.cancel')} data-testid="cmd-cancel" title={tip('Cancel the running workflow', 'run.cancel')}>
           ■ Cancel
         </button>
       </nav>

@@ -5,7 +5,7 @@
 import type { NodeCatalogEntry } from '../../nodes/engine/catalog';
 import type { InputSpec } from '../../nodes/sdk/define';
 import { isWidgetType, socketCompatible, type SocketType } from '../../nodes/sdk/sockets';
-import type { WorkflowDocument, WorkflowEdge, WorkflowGroup, WorkflowNode } from '../../workflows/schema';
+import type { SeedControlMode, WorkflowDocument, WorkflowEdge, WorkflowGroup, WorkflowNode } from '../../workflows/schema';
 
 export type Doc = WorkflowDocument;
 export interface XY {
@@ -54,6 +54,48 @@ export function addNode(doc: Doc, entry: NodeCatalogEntry, position: XY): string
 export function setValue(doc: Doc, node: string, input: string, value: unknown): void {
   const n = doc.nodes[node];
   if (n) n.values[input] = value;
+}
+
+/** Sets what happens to a seed input after each run (`fixed` is the default and is not stored). */
+export function setSeedControl(doc: Doc, node: string, input: string, mode: SeedControlMode): void {
+  const n = doc.nodes[node];
+  if (!n) return;
+  const next = { ...n.seedControl };
+  if (mode === 'fixed') delete next[input];
+  else next[input] = mode;
+  if (Object.keys(next).length === 0) delete n.seedControl;
+  else n.seedControl = next;
+}
+
+/**
+ * The seed after a run: `increment` adds one (wrapping from max to min), `randomize` draws a
+ * whole number in [min, max] with `random` (0 ≤ r < 1); `fixed` keeps it.
+ */
+export function nextSeed(mode: SeedControlMode, current: number, range: { min?: number; max?: number }, random: () => number = Math.random): number {
+  const min = range.min ?? 0;
+  const max = range.max ?? 2 ** 32 - 1;
+  if (mode === 'fixed') return current;
+  if (mode === 'increment') return current + 1 > max || current + 1 < min ? min : current + 1;
+  return Math.min(max, min + Math.floor(random() * (max - min + 1)));
+}
+
+/**
+ * Seed changes due after a run, as [node, input, value]: every INT input with a seed control
+ * other than fixed and no link into it (from its literal value, or its default when unset).
+ */
+export function seedUpdates(doc: Doc, catalog: CatalogIndex, random: () => number = Math.random): Array<[string, string, number]> {
+  const out: Array<[string, string, number]> = [];
+  for (const [id, n] of Object.entries(doc.nodes)) {
+    for (const [input, mode] of Object.entries(n.seedControl ?? {})) {
+      const spec = catalog.get(n.type)?.inputs[input];
+      if (mode === 'fixed' || !spec || spec.type !== 'INT') continue;
+      if (doc.edges.some((e) => e.to.node === id && e.to.input === input)) continue; // fed by a link: no literal
+      const v = n.values[input];
+      const cur = typeof v === 'number' && Number.isFinite(v) ? v : spec.default;
+      out.push([id, input, nextSeed(mode, cur, spec, random)]);
+    }
+  }
+  return out;
 }
 
 export function setTitle(doc: Doc, node: string, title: string): void {

@@ -1,15 +1,16 @@
 /**
  * The editor's state: open tabs, each with its workflow document + undo history, and — outside
- * the history — its selection, viewport, validation problems and seed controls.
+ * the history — its selection, viewport and validation problems. (Seed controls live in the
+ * document: they are saved with the workflow.)
  */
 import type { Viewport } from '@xyflow/react';
 import type { WorkflowProblem } from '../../workflows/problems';
-import type { WorkflowDocument } from '../../workflows/schema';
-import { emptyDocument, type Doc } from './doc-ops';
+import type { SeedControlMode, WorkflowDocument } from '../../workflows/schema';
+import { emptyDocument, setSeedControl, type Doc } from './doc-ops';
 import { applyEdit, initialHistory, redo, seal, undo, type DocHistory } from './history';
 import { createStore, useStore } from './store-core';
 
-export type SeedMode = 'fixed' | 'randomize' | 'increment';
+export type SeedMode = SeedControlMode;
 
 export interface Selection {
   nodes: readonly string[];
@@ -30,8 +31,6 @@ export interface Tab {
   selection: Selection;
   viewport?: Viewport;
   problems: readonly WorkflowProblem[];
-  /** `${node}:${input}` → what happens to a seed after each run. */
-  seedModes: Readonly<Record<string, SeedMode>>;
 }
 
 export interface EditorState {
@@ -57,6 +56,7 @@ export interface OpenTabOptions {
   restored?: boolean;
   id?: string;
   activate?: boolean;
+  viewport?: Viewport;
 }
 
 export function openTab(doc: WorkflowDocument, opts: OpenTabOptions = {}): string {
@@ -70,8 +70,8 @@ export function openTab(doc: WorkflowDocument, opts: OpenTabOptions = {}): strin
     ...(opts.restored ? { restored: true } : {}),
     history: initialHistory(doc),
     selection: NO_SELECTION,
+    ...(opts.viewport ? { viewport: opts.viewport } : {}),
     problems: [],
-    seedModes: {},
   };
   editorStore.update((s) => ({ tabs: [...s.tabs, tab], activeId: opts.activate === false ? (s.activeId ?? id) : id }));
   return id;
@@ -155,21 +155,28 @@ export function setSelection(tabId: string, sel: Partial<Selection>): void {
 }
 
 export function setViewport(tabId: string, viewport: Viewport): void {
-  updateTab(tabId, (t) => ({ ...t, viewport }));
+  updateTab(tabId, (t) =>
+    t.viewport && t.viewport.x === viewport.x && t.viewport.y === viewport.y && t.viewport.zoom === viewport.zoom ? t : { ...t, viewport },
+  );
 }
 
 export function setProblems(tabId: string, problems: readonly WorkflowProblem[]): void {
   updateTab(tabId, (t) => (t.problems.length === 0 && problems.length === 0 ? t : { ...t, problems }));
 }
 
+/** Sets a seed's after-run mode: an edit of the document (saved with it, undoable). */
 export function setSeedMode(tabId: string, node: string, input: string, mode: SeedMode): void {
-  updateTab(tabId, (t) => ({ ...t, seedModes: { ...t.seedModes, [`${node}:${input}`]: mode } }));
+  editDoc(tabId, (d) => setSeedControl(d, node, input, mode));
 }
 
-export function markSaved(tabId: string, opts: { title?: string; path?: string; baseMtimeMs?: number } = {}): void {
+/**
+ * After a save: where it went, and not dirty — unless `clean` is false (the tab was edited while
+ * the save dialog was open, so what it shows is not what was written).
+ */
+export function markSaved(tabId: string, opts: { title?: string; path?: string; baseMtimeMs?: number } = {}, clean = true): void {
   updateTab(tabId, (t) => {
     const { restored: _r, ...rest } = t;
-    return { ...rest, ...opts, dirty: false };
+    return { ...rest, ...opts, dirty: clean ? false : t.dirty };
   });
 }
 

@@ -1,11 +1,14 @@
 /**
- * Files in browser mode: open (file input / drop) through `workflow.import`, save and save-as as
- * downloads of the canonical JSON, export a shareable copy through `workflow.export`, and
- * autosave of every tab through `autosave.write` (restored from `autosave.read` on load).
+ * Workflow files. Browser mode: open (file input / drop) through `workflow.import`, save and
+ * save-as as downloads of the canonical JSON. Desktop mode (Electron preload): native dialogs and
+ * save to the tab's file (desktop-files.ts). Both: export a shareable copy through
+ * `workflow.export`, and autosave of every tab (document, file, viewport) through
+ * `autosave.write`, restored from `autosave.read` on load.
  */
 import type { SaveAutosave } from '../../nodes/api/contract';
 import { saveWorkflow } from '../../workflows/canonical';
-import { api } from '../bridge/api';
+import { api, desktop } from '../bridge/api';
+import { exportWithDesktop, openWithDialog, saveWithDesktop } from './desktop-files';
 import { editorStore, getTab, markSaved, openTab, type EditorState } from './editor-store';
 import { toast } from './toast-store';
 
@@ -51,8 +54,31 @@ export async function importFile(file: File): Promise<string | undefined> {
   }
 }
 
+/** The selector of the hidden file input browser mode opens files with. */
+export const OPEN_FILE_INPUT = '[data-testid="open-file-input"]';
+
+/** File → Open: the native dialog in desktop mode, the browser's file picker otherwise. */
+export async function openWorkflow(): Promise<void> {
+  const d = desktop();
+  if (d) {
+    await openWithDialog(d);
+    return;
+  }
+  document.querySelector<HTMLInputElement>(OPEN_FILE_INPUT)?.click();
+}
+
+/** File → Save / Save As: to the tab's file (desktop) or as a download (browser). */
+export async function saveTab(tabId: string, saveAs = false): Promise<void> {
+  const d = desktop();
+  if (d) {
+    await saveWithDesktop(d, tabId, saveAs);
+    return;
+  }
+  downloadTab(tabId, saveAs);
+}
+
 /** Save (download) the tab's document in canonical form. */
-export function saveTab(tabId: string, saveAs = false): void {
+export function downloadTab(tabId: string, saveAs = false): void {
   const tab = getTab(tabId);
   if (!tab) return;
   let title = tab.title;
@@ -65,13 +91,15 @@ export function saveTab(tabId: string, saveAs = false): void {
   markSaved(tabId, { title });
 }
 
-/** Download a shareable copy (local paths removed) made by the host. */
+/** A shareable copy (local paths removed) made by the host: saved through the dialog (desktop) or downloaded. */
 export async function exportTab(tabId: string): Promise<void> {
   const tab = getTab(tabId);
   if (!tab) return;
   try {
     const r = await api()['workflow.export']({ doc: tab.history.doc });
-    downloadText(`${safeFileName(tab.title)}.json`, r.json);
+    const d = desktop();
+    if (d) await exportWithDesktop(d, r.doc, tab);
+    else downloadText(`${safeFileName(tab.title)}.json`, r.json);
   } catch (e) {
     toast(`Export failed: ${(e as Error).message}`, 'error', 8000);
   }
@@ -88,14 +116,15 @@ function snapshot(s: EditorState): SaveAutosave {
       ...(t.baseMtimeMs !== undefined ? { baseMtimeMs: t.baseMtimeMs } : {}),
       dirty: t.dirty,
       doc: t.history.doc,
+      ...(t.viewport ? { viewport: { x: t.viewport.x, y: t.viewport.y, zoom: t.viewport.zoom } } : {}),
     })),
     ...(s.activeId !== undefined ? { activeTab: s.activeId } : {}),
   };
 }
 
-/** What autosave cares about: changes of documents, titles, tabs, active tab. */
+/** What autosave cares about: changes of documents, titles, files, viewports, tabs, active tab. */
 function persistKey(s: EditorState): unknown[] {
-  return [s.activeId, ...s.tabs.flatMap((t) => [t.id, t.title, t.dirty, t.path, t.history.doc])];
+  return [s.activeId, ...s.tabs.flatMap((t) => [t.id, t.title, t.dirty, t.path, t.baseMtimeMs, t.viewport, t.history.doc])];
 }
 
 const DEBOUNCE_MS = 300;
@@ -163,6 +192,7 @@ export async function restoreAutosave(): Promise<boolean> {
       dirty: t.dirty,
       restored: true,
       activate: false,
+      ...(t.viewport ? { viewport: t.viewport } : {}),
     });
   }
   const active = saved.activeTab;

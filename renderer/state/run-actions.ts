@@ -5,8 +5,8 @@
 import type { WorkflowProblem } from '../../workflows/problems';
 import { api } from '../bridge/api';
 import { catalogStore } from './catalog-store';
-import { setValue } from './doc-ops';
-import { activeTab, editDoc, getTab, setProblems, type Tab } from './editor-store';
+import { seedUpdates, setValue } from './doc-ops';
+import { activeTab, editDoc, getTab, setProblems } from './editor-store';
 import { bindRunToTab, runStore } from './run-store';
 import { toast } from './toast-store';
 
@@ -40,8 +40,8 @@ export async function runActiveTab(): Promise<string | undefined> {
       toast(`Cannot run: ${describe(r.problems)}`, 'error', 6000);
       return undefined;
     }
-    bindRunToTab(r.runId, tab.id, label);
-    applySeedControls(tab);
+    bindRunToTab(r.runId, tab.id, label, tab.history.doc);
+    applySeedControls(tab.id);
     return r.runId;
   } catch (e) {
     toast(`Run failed: ${(e as Error).message}`, 'error', 6000);
@@ -50,22 +50,11 @@ export async function runActiveTab(): Promise<string | undefined> {
 }
 
 /** After a run is queued: seeds set to randomize get a new random value, increment adds one. */
-function applySeedControls(tab: Tab): void {
-  const catalog = catalogStore.get().index;
-  const changes: Array<[string, string, number]> = [];
-  for (const [key, mode] of Object.entries(tab.seedModes)) {
-    if (mode === 'fixed') continue;
-    const [node, input] = key.split(':') as [string, string];
-    const n = tab.history.doc.nodes[node];
-    const spec = n ? catalog.get(n.type)?.inputs[input] : undefined;
-    if (!n || !spec || spec.type !== 'INT') continue;
-    const min = spec.min ?? 0;
-    const max = spec.max ?? 2 ** 32 - 1;
-    const cur = typeof n.values[input] === 'number' ? (n.values[input]) : spec.default;
-    const next = mode === 'increment' ? (cur + 1 > max ? min : cur + 1) : min + Math.floor(Math.random() * (max - min + 1));
-    changes.push([node, input, next]);
-  }
-  if (changes.length > 0) editDoc(tab.id, (d) => changes.forEach(([n, i, v]) => setValue(d, n, i, v)));
+function applySeedControls(tabId: string): void {
+  const tab = getTab(tabId);
+  if (!tab) return;
+  const changes = seedUpdates(tab.history.doc, catalogStore.get().index);
+  if (changes.length > 0) editDoc(tabId, (d) => changes.forEach(([n, i, v]) => setValue(d, n, i, v)));
 }
 
 /** The run now executing (or the first queued one). */

@@ -5,6 +5,7 @@
  */
 import type { HistoryEntry, HostEvent, QueueEntry, UiEngineEvent } from '../../nodes/api/contract';
 import type { Artifact } from '../../nodes/sdk/values';
+import type { WorkflowDocument } from '../../workflows/schema';
 import { createStore, useStore } from './store-core';
 
 export type NodeRunPhase = 'queued' | 'running' | 'cached' | 'done' | 'error';
@@ -37,6 +38,8 @@ export interface RunView {
   order: readonly string[];
   nodes: Readonly<Record<string, NodeRunState>>;
   progress?: RunProgress;
+  /** The node executing now and when it started (for the ETA before its first step). */
+  running?: { node: string; since: number };
   previewUrl?: string;
   outputs: readonly (Artifact & { node: string })[];
   error?: string;
@@ -50,18 +53,21 @@ export interface RunState {
   runTabs: Readonly<Record<string, string>>;
   /** Latest run of each tab. */
   lastByTab: Readonly<Record<string, string>>;
+  /** The document each run was enqueued with (for the ETA's node signatures). */
+  runDocs: Readonly<Record<string, WorkflowDocument>>;
   queue: readonly QueueEntry[];
   history: readonly HistoryEntry[];
 }
 
-export const runStore = createStore<RunState>({ runs: {}, runTabs: {}, lastByTab: {}, queue: [], history: [] });
+export const runStore = createStore<RunState>({ runs: {}, runTabs: {}, lastByTab: {}, runDocs: {}, queue: [], history: [] });
 
 const KEEP_RUNS = 30;
 
-export function bindRunToTab(runId: string, tabId: string, label?: string): void {
+export function bindRunToTab(runId: string, tabId: string, label?: string, doc?: WorkflowDocument): void {
   runStore.update((s) => ({
     ...s,
     runTabs: { ...s.runTabs, [runId]: tabId },
+    runDocs: doc ? { ...s.runDocs, [runId]: doc } : s.runDocs,
     lastByTab: { ...s.lastByTab, [tabId]: runId },
     runs: s.runs[runId] && label ? { ...s.runs, [runId]: { ...s.runs[runId], label } } : s.runs,
   }));
@@ -93,7 +99,7 @@ export function reduceRun(run: RunView | undefined, e: UiEngineEvent, now: numbe
       return { ...r, phase: 'running', startedAt: now, order: e.order, nodes };
     }
     case 'node_start':
-      return withNode({ ...r, progress: undefined }, e.node, { phase: 'running' });
+      return withNode({ ...r, progress: undefined, running: { node: e.node, since: now } }, e.node, { phase: 'running' });
     case 'node_cached': {
       const outputs = [...r.outputs, ...(e.artifacts ?? []).map((a) => ({ ...a, node: e.node }))];
       return withNode({ ...r, outputs }, e.node, { phase: 'cached' });
@@ -122,9 +128,9 @@ export function reduceRun(run: RunView | undefined, e: UiEngineEvent, now: numbe
       return withNode({ ...r, outputs }, e.node, { phase: 'done', ms: e.ms });
     }
     case 'run_done':
-      return { ...r, phase: 'done', finishedAt: now, progress: undefined };
+      return { ...r, phase: 'done', finishedAt: now, progress: undefined, running: undefined };
     case 'run_error': {
-      let next: RunView = { ...r, phase: 'error', finishedAt: now, progress: undefined, error: e.error.message };
+      let next: RunView = { ...r, phase: 'error', finishedAt: now, progress: undefined, running: undefined, error: e.error.message };
       if (e.error.node) next = withNode(next, e.error.node, { phase: 'error', message: e.error.message });
       // nodes still marked queued/running never ran
       const nodes: Record<string, NodeRunState> = {};
@@ -134,16 +140,9 @@ export function reduceRun(run: RunView | undefined, e: UiEngineEvent, now: numbe
     case 'run_cancelled': {
       const nodes: Record<string, NodeRunState> = {};
       for (const [id, st] of Object.entries(r.nodes)) nodes[id] = st.phase === 'running' ? { phase: 'queued', message: 'cancelled' } : st;
-      return { ...r, phase: 'cancelled', finishedAt: now, progress: undefined, nodes, error: 'Cancelled.' };
+      return { ...r, phase: 'cancelled', finishedAt: now, progress: undefined, running: undefined, nodes, error: 'Cancelled.' };
     }
   }
-}
-
-/** Seconds left for the node in progress, from its step rate so far. */
-export function etaSeconds(p: RunProgress): number | undefined {
-  const done = p.step - p.sinceStep;
-  if (done <= 0 || p.total <= p.step) return p.total <= p.step ? 0 : undefined;
-  return ((p.at - p.since) / done / 1000) * (p.total - p.step);
 }
 
 export function handleHostEvent(e: HostEvent, now = Date.now()): void {
@@ -156,13 +155,20 @@ export function handleHostEvent(e: HostEvent, now = Date.now()): void {
   runStore.update((s) => {
     const run = reduceRun(s.runs[ev.runId], ev, now);
     let runs: Record<string, RunView> = { ...s.runs, [ev.runId]: run };
+    let runDocs = s.runDocs;
     const ids = Object.keys(runs);
     if (ids.length > KEEP_RUNS) {
       const keep = new Set(Object.values(s.lastByTab));
-      for (const id of ids.slice(0, ids.length - KEEP_RUNS)) if (!keep.has(id) && id !== ev.runId) delete runs[id];
+      const docs: Record<string, WorkflowDocument> = { ...runDocs };
+      runDocs = docs;
+      for (const id of ids.slice(0, ids.length - KEEP_RUNS)) {
+        if (keep.has(id) || id === ev.runId) continue;
+        delete runs[id];
+        delete docs[id];
+      }
       runs = { ...runs };
     }
-    return { ...s, runs, current: ev.runId };
+    return { ...s, runs, runDocs, current: ev.runId };
   });
 }
 

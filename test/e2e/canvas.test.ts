@@ -1,7 +1,7 @@
 /**
  * Canvas gestures in Chromium: the double-click search, a link dropped on empty canvas offering
  * only compatible nodes, groups moving their nodes, copy/paste and duplicate, widgets turned into
- * sockets and back, validation problems pinned to their node.
+ * sockets and back, validation problems pinned to their node, cancel and the run queue.
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { ensureRendererBuilt, launchBrowser, openEditor, startStudio, type Studio } from './harness';
+import { FIFO_SUPPORTED, HeldInput } from './held-input';
 
 const tid = (id: string) => `[data-testid="${id}"]`;
 
@@ -19,6 +20,7 @@ describe('canvas gestures (browser mode, Chromium)', { timeout: 90_000 }, () => 
   let page: Page;
   let errors: string[];
   let pane: { x: number; y: number; width: number; height: number };
+  let held: HeldInput | undefined;
 
   before(async () => {
     await ensureRendererBuilt();
@@ -27,6 +29,7 @@ describe('canvas gestures (browser mode, Chromium)', { timeout: 90_000 }, () => 
     pane = (await page.locator('.react-flow__pane').boundingBox())!;
   });
   after(async () => {
+    held?.tryRelease(); // never leave the host blocked on the pipe
     await browser?.close();
     await studio?.close();
   });
@@ -133,47 +136,66 @@ describe('canvas gestures (browser mode, Chromium)', { timeout: 90_000 }, () => 
     assert.equal(await page.locator('.sn.has-problem').count(), 0);
   });
 
-  test('Esc cancels the running run; queued runs can be reordered and removed', async () => {
-    await page.click(tid('cmd-templates'));
-    await page.click(tid('template-test-pattern'));
-    await page.locator(tid('node-pattern')).waitFor();
-    for (const [input, value] of [
-      ['width', '256'],
-      ['height', '256'],
-      ['frames', '1000'],
-    ] as const) {
-      await page.click(tid(`value-pattern-${input}`));
-      await page.fill(tid(`input-pattern-${input}`), value);
-      await page.keyboard.press('Enter');
-      assert.equal(await page.locator(tid(`value-pattern-${input}`)).innerText(), value);
-    }
-    // 1000 frames keep a run busy for a second or two
+  /**
+   * The held run reads a named pipe (see held-input.ts), so it stays running until the test
+   * writes the image: no race with how fast the machine is.
+   */
+  test('Esc cancels the running run; queued runs can be reordered and removed', { skip: !FIFO_SUPPORTED && 'needs mkfifo' }, async () => {
+    const inputDir = studio.host.currentSettings.inputDir;
+    await mkdir(inputDir, { recursive: true });
+    held = new HeldInput(join(inputDir, 'hold.png'));
+    await held.create();
+    const doc = {
+      schemaVersion: 1,
+      meta: { title: 'Held' },
+      nodes: {
+        hold: { type: 'image.load', version: 1, position: { x: 0, y: 0 }, values: { image: 'hold.png' } },
+        show: { type: 'image.preview', version: 1, position: { x: 320, y: 0 }, values: { frame: 'middle', max_size: 64 } },
+      },
+      edges: [{ id: 'e1', from: { node: 'hold', output: 'image' }, to: { node: 'show', input: 'images' } }],
+    };
+    await page.setInputFiles(tid('open-file-input'), { name: 'held.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await page.locator(tid('node-hold')).waitFor();
     await page.click(tid('panel-queue'));
+    const items = () =>
+      page
+        .locator('[data-testid^="queue-item-"]')
+        .evaluateAll((els) => els.map((e): [string | null, string] => [e.getAttribute('data-run-id'), e.getAttribute('class') ?? '']));
+
+    // Esc cancels the running run (it ends once its read returns)
     await page.click(tid('cmd-run'));
     await page.locator('[data-testid="queue-item-0"].running').waitFor();
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
-    await page.keyboard.press('Escape');
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/run.cancel')), page.keyboard.press('Escape')]);
+    await held.release();
     await page.locator('[data-testid="progress"][data-phase="cancelled"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^="queue-item-"]').length === 0);
 
-    // while one runs, the two queued behind it can be reordered and removed
+    // while one is held running, the two queued behind it can be reordered and removed
+    await held.create();
     await page.click(tid('cmd-run'));
     await page.locator('[data-testid="queue-item-0"].running').waitFor();
     await page.click(tid('cmd-run'));
     await page.click(tid('cmd-run'));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^="queue-item-"]').length === 3);
-    const ids = () => page.locator('[data-testid^="queue-item-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
-    const [a, b, c] = await ids();
+    const [[a], [b], [c]] = await items();
     await page.click(tid('queue-up-2'));
     await page.waitForFunction((want) => document.querySelector('[data-testid="queue-item-1"]')?.getAttribute('data-run-id') === want, c);
-    assert.deepEqual(await ids(), [a, c, b]);
+    assert.deepEqual(await items(), [
+      [a, 'running'],
+      [c, 'queued'],
+      [b, 'queued'],
+    ]);
     for (const id of [b, c]) {
       await page.click(`[data-run-id="${id}"] [title="Remove from the queue"]`);
       await page.locator(`[data-run-id="${id}"]`).waitFor({ state: 'detached' });
     }
+    assert.deepEqual(await items(), [[a, 'running']], 'the held run is still running');
+    await held.release();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^="queue-item-"]').length === 0, null, { timeout: 20_000 });
+    await page.locator('[data-testid="progress"][data-phase="done"]').waitFor({ timeout: 20_000 });
     await page.click(tid('panel-history'));
-    // the cancelled run and the one that finished; the removed ones never ran
+    // the earlier run, the cancelled one and the one released; the removed ones never ran
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-item"]').length === 3);
     await page.click(tid('panel-outputs'));
   });

@@ -35,6 +35,8 @@ export async function ensureRendererBuilt(): Promise<void> {
     await newestMtime(join(ROOT, 'nodes', 'api')),
     await newestMtime(join(ROOT, 'nodes', 'sdk')),
     await newestMtime(join(ROOT, 'workflows')).catch(() => 0),
+    // the renderer bundles the menu's command ids and keys
+    await stat(join(ROOT, 'electron', 'commands.ts')).then((s) => s.mtimeMs).catch(() => 0),
   );
   if (built > sources) return;
   const { build } = await import('vite');

@@ -1,12 +1,13 @@
 /**
  * FILE widget: a picker listing `files.list` of the input's folder (fetched when opened), with a
- * thumbnail for images. Folders the host cannot list fall back to a text field.
+ * thumbnail for images — its URL made from the absolute path the host lists (`fileUrl`).
+ * Folders the host cannot list fall back to a text field.
  */
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { FolderKind, type FileEntry } from '../../../nodes/api/contract';
 import type { FileInput } from '../../../nodes/sdk/define';
-import { api, fileUrl } from '../../bridge/api';
-import { catalogStore } from '../../state/catalog-store';
+import { fileUrl } from '../../bridge/api';
+import { listFolder } from '../../state/folder-files';
 import { toast } from '../../state/toast-store';
 import { endEdit, writeValue, type WidgetProps } from './widget-props';
 
@@ -14,13 +15,12 @@ function isAbsolute(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
 }
 
-/** A URL for an input image shown as a thumbnail. */
+/** A URL for an input image shown as a thumbnail: the host's URL or path for it, or the value itself when absolute. */
 export function inputFileUrl(name: string, entry?: FileEntry): string | undefined {
   if (entry?.url) return entry.url;
-  if (!name) return undefined;
-  if (isAbsolute(name)) return fileUrl(name);
-  const dir = catalogStore.get().settings?.inputDir;
-  return dir ? fileUrl(`${dir.replace(/[\\/]+$/, '')}/${name}`) : undefined;
+  if (entry?.path) return fileUrl(entry.path);
+  if (name && isAbsolute(name)) return fileUrl(name);
+  return undefined;
 }
 
 export const FileWidget = memo(function FileWidget(props: WidgetProps<FileInput>) {
@@ -30,18 +30,33 @@ export const FileWidget = memo(function FileWidget(props: WidgetProps<FileInput>
   const [loading, setLoading] = useState(false);
   const folder = FolderKind.safeParse(spec.folder);
 
+  const exts = spec.extensions;
+  const keep = (list: FileEntry[]) => (exts ? list.filter((f) => exts.some((x) => f.name.toLowerCase().endsWith(x))) : list);
+
   const refresh = () => {
     if (!folder.success || loading) return;
     setLoading(true);
-    api()
-      ['files.list']({ folder: folder.data })
-      .then((list) => {
-        const exts = spec.extensions;
-        setFiles(exts ? list.filter((f) => exts.some((x) => f.name.toLowerCase().endsWith(x))) : list);
-      })
+    listFolder(folder.data, true)
+      .then((list) => setFiles(keep(list)))
       .catch((e: Error) => toast(`Could not list ${spec.folder}: ${e.message}`, 'error'))
       .finally(() => setLoading(false));
   };
+
+  // an image already chosen (a reopened workflow) needs the listing for its thumbnail
+  const folderKind = folder.success ? folder.data : undefined;
+  const wantsThumb = spec.kind === 'image' && !!value && !isAbsolute(value) && folderKind !== undefined;
+  useEffect(() => {
+    if (!wantsThumb || files !== null || !folderKind) return;
+    let live = true;
+    listFolder(folderKind)
+      .then((list) => {
+        if (live) setFiles(keep(list));
+      })
+      .catch(() => undefined); // the thumbnail is optional; opening the picker reports errors
+    return () => {
+      live = false;
+    };
+  }, [wantsThumb, folderKind]);
 
   const set = (v: string) => {
     writeValue(tabId, nodeId, name, v);

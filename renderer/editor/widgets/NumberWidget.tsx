@@ -1,7 +1,7 @@
 /**
  * INT / FLOAT widget: a compact field with ‹ › step buttons; drag left/right on it to scrub, click
  * to type. FLOAT inputs with display 'slider' show a range slider. Seeds add fixed / randomize /
- * increment (applied after each run).
+ * increment (applied after each run started from the editor; saved with the workflow).
  */
 import { memo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { FloatInput, IntInput } from '../../../nodes/sdk/define';
@@ -129,7 +129,7 @@ export const NumberWidget = memo(function NumberWidget(props: WidgetProps<IntInp
 });
 
 function SeedControl({ tabId, nodeId, name }: { tabId: string; nodeId: string; name: string }) {
-  const mode = useEditor((s) => s.tabs.find((t) => t.id === tabId)?.seedModes[`${nodeId}:${name}`] ?? 'fixed');
+  const mode = useEditor((s) => s.tabs.find((t) => t.id === tabId)?.history.doc.nodes[nodeId]?.seedControl?.[name] ?? 'fixed');
   return (
     <label className="w-seed nodrag">
       <span>after run</span>

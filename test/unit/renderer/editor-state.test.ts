@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { NodeCatalogEntry } from '../../nodes/engine/catalog';
+import type { NodeCatalogEntry } from '../../../nodes/engine/catalog';
 import {
   addNode,
   checkConnection,
@@ -13,13 +13,17 @@ import {
   emptyDocument,
   fragmentOf,
   indexCatalog,
+  nextSeed,
   pasteFragment,
   removeItems,
+  seedUpdates,
   setExposed,
+  setSeedControl,
   setValue,
-} from '../../renderer/state/doc-ops';
-import { applyEdit, initialHistory, redo, seal, undo } from '../../renderer/state/history';
-import { etaSeconds, reduceRun } from '../../renderer/state/run-store';
+} from '../../../renderer/state/doc-ops';
+import { applyEdit, initialHistory, redo, seal, undo } from '../../../renderer/state/history';
+import { stepRateSeconds } from '../../../renderer/state/eta';
+import { reduceRun } from '../../../renderer/state/run-store';
 
 const entry = (id: string, inputs: NodeCatalogEntry['inputs'], outputs: NodeCatalogEntry['outputs']): NodeCatalogEntry => ({
   id,
@@ -129,18 +133,48 @@ describe('document edits', () => {
   });
 });
 
+describe('seed controls', () => {
+  test('increment adds one and wraps at max; randomize stays within [min, max]; fixed keeps', () => {
+    assert.equal(nextSeed('increment', 7, { min: 0, max: 10 }), 8);
+    assert.equal(nextSeed('increment', 10, { min: 2, max: 10 }), 2);
+    assert.equal(nextSeed('fixed', 7, { min: 0, max: 10 }), 7);
+    assert.equal(nextSeed('randomize', 7, { min: 5, max: 9 }, () => 0), 5);
+    assert.equal(nextSeed('randomize', 7, { min: 5, max: 9 }, () => 0.999999), 9);
+    assert.equal(nextSeed('randomize', 0, { min: 0, max: Number.MAX_SAFE_INTEGER }, () => 0.999999999) <= Number.MAX_SAFE_INTEGER, true);
+  });
+
+  test('the mode lives in the document (fixed is not stored); seeds fed by a link are left alone', () => {
+    const d = emptyDocument();
+    addNode(d, source, { x: 0, y: 0 });
+    addNode(d, source, { x: 0, y: 100 });
+    setSeedControl(d, 'source_1', 'n', 'increment');
+    setSeedControl(d, 'source_2', 'n', 'randomize');
+    assert.deepEqual(d.nodes.source_1.seedControl, { n: 'increment' });
+    assert.deepEqual(seedUpdates(d, catalog, () => 0.5), [
+      ['source_1', 'n', 4],
+      ['source_2', 'n', 5],
+    ]);
+    setExposed(d, 'source_2', 'n', true);
+    connect(d, { node: 'source_1', output: 'count' }, { node: 'source_2', input: 'n' });
+    assert.deepEqual(seedUpdates(d, catalog), [['source_1', 'n', 4]]);
+    setSeedControl(d, 'source_1', 'n', 'fixed');
+    assert.equal(d.nodes.source_1.seedControl, undefined);
+  });
+});
+
 describe('run state from engine events', () => {
   test('queued → running with steps → done / cached, and the error pinned to its node', () => {
     let r = reduceRun(undefined, { type: 'run_start', runId: 'r', order: ['a', 'b', 'c'] }, 0);
     assert.deepEqual(Object.values(r.nodes).map((n) => n.phase), ['queued', 'queued', 'queued']);
     r = reduceRun(r, { type: 'node_cached', runId: 'r', node: 'a' }, 1);
     r = reduceRun(r, { type: 'node_start', runId: 'r', node: 'b' }, 2);
+    assert.deepEqual(r.running, { node: 'b', since: 2 });
     r = reduceRun(r, { type: 'progress', runId: 'r', node: 'b', step: 1, total: 5, previewUrl: 'data:x' }, 1000);
     r = reduceRun(r, { type: 'progress', runId: 'r', node: 'b', step: 3, total: 5 }, 3000);
     assert.deepEqual(r.nodes.b, { phase: 'running', step: 3, total: 5 });
     assert.equal(r.previewUrl, 'data:x');
     // 2 steps took 2 s → 2 steps left ≈ 2 s
-    assert.equal(etaSeconds(r.progress!), 2);
+    assert.equal(stepRateSeconds(r.progress!), 2);
     r = reduceRun(r, { type: 'node_done', runId: 'r', node: 'b', ms: 1234, artifacts: [{ kind: 'video', path: '/o/v.mp4', mime: 'video/mp4' }] }, 4000);
     assert.deepEqual(r.nodes.b, { phase: 'done', ms: 1234 });
     assert.equal(r.outputs[0].node, 'b');
