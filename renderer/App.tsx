@@ -19,7 +19,10 @@ async function start(): Promise<void> {
   await loadCatalog();
   const restored = await restoreAutosave();
   if (!restored) newTab();
-  const [queue, history] = await Promise.all([api()['queue.list']({}), api()['history.list']({ limit: 100 })]);
+  const [queue, history] = await Promise.all([
+    api()['queue.list']({}),
+    api()['history.list']({ limit: 100 }),
+  ]);
   setQueue(queue);
   setHistory(history);
 }
@@ -54,7 +57,11 @@ export function App() {
         <NodeLibrary />
         <main className="center">
           <TabBar />
-          {ready && loaded && activeId ? <Canvas key={activeId} tabId={activeId} /> : <div className="canvas loading">Loading…</div>}
+          {ready && loaded && activeId ? (
+            <Canvas key={activeId} tabId={activeId} />
+          ) : (
+            <div className="canvas loading">Loading…</div>
+          )}
         </main>
         <SidePanel />
       </div>

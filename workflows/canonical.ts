@@ -72,7 +72,16 @@ function orderedObject(
   return isPlainObject(v) ? orderKeys(v, known, transform) : sortJson(v, new Set());
 }
 
-const NODE_KEYS = ['type', 'version', 'title', 'position', 'size', 'exposed', 'seedControl', 'values'] as const;
+const NODE_KEYS = [
+  'type',
+  'version',
+  'title',
+  'position',
+  'size',
+  'exposed',
+  'seedControl',
+  'values',
+] as const;
 const EDGE_KEYS = ['id', 'from', 'to'] as const;
 const GROUP_KEYS = ['id', 'title', 'color', 'bounds'] as const;
 const PARAM_KEYS = ['node', 'input', 'label', 'description'] as const;

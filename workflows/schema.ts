@@ -14,7 +14,14 @@ export const Id = z
   .regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : - only');
 
 export const JsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValue),
+    z.record(z.string(), JsonValue),
+  ]),
 );
 
 export const Position = z.object({ x: z.number().finite(), y: z.number().finite() });

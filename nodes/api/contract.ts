@@ -19,7 +19,14 @@ export const RunOptions = z.strictObject({
   label: z.string().max(200).optional(),
 });
 
-export const FolderKind = z.enum(['diffusion_models', 'text_encoders', 'vae', 'tokenizers', 'images', 'videos']);
+export const FolderKind = z.enum([
+  'diffusion_models',
+  'text_encoders',
+  'vae',
+  'tokenizers',
+  'images',
+  'videos',
+]);
 
 export const SaveAutosave = z.strictObject({
   tabs: z
@@ -35,7 +42,11 @@ export const SaveAutosave = z.strictObject({
         doc: WorkflowDocument,
         /** The canvas pan (x, y in screen px) and zoom when last seen. */
         viewport: z
-          .strictObject({ x: z.number().finite(), y: z.number().finite(), zoom: z.number().finite().positive() })
+          .strictObject({
+            x: z.number().finite(),
+            y: z.number().finite(),
+            zoom: z.number().finite().positive(),
+          })
           .optional(),
       }),
     )
@@ -93,7 +104,10 @@ export const requestSchemas = {
   'templates.list': z.strictObject({}),
   'workflow.validate': z.strictObject({ doc: z.unknown() }),
   /** Bytes of a dropped/opened file (workflow JSON or a video made by Video Out), base64. */
-  'workflow.import': z.strictObject({ name: z.string().max(1024), base64: z.string().max(512 * 1024 * 1024) }),
+  'workflow.import': z.strictObject({
+    name: z.string().max(1024),
+    base64: z.string().max(512 * 1024 * 1024),
+  }),
   /** A shareable copy: local absolute paths removed, models referenced by file name + folder kind. */
   'workflow.export': z.strictObject({ doc: WorkflowDocument }),
   'run.enqueue': z.strictObject({ doc: z.unknown(), options: RunOptions.optional() }),

@@ -33,7 +33,8 @@ Usage:
 async function validateCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { json: {} });
   const file = args.positional[0];
-  if (args.positional.length !== 1 || file === undefined) throw new UsageError('validate takes exactly one workflow file');
+  if (args.positional.length !== 1 || file === undefined)
+    throw new UsageError('validate takes exactly one workflow file');
   const registry = createRegistry();
   const loaded = await loadWorkflowFile(resolve(io.cwd, file), registry);
   const { validateWorkflow } = await import('../engine/validate');
@@ -56,7 +57,9 @@ async function verifyCommandEntry(argv: string[], io: CliIO): Promise<number> {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 

@@ -34,7 +34,8 @@ export function createEngine(settings: Settings, logger?: Logger): Engine {
   return new Engine({
     registry: createRegistry(),
     cacheBytes: settings.cacheBytes,
-    diskCache: settings.diskCacheBytes > 0 ? { dir: settings.diskCacheDir, maxBytes: settings.diskCacheBytes } : false,
+    diskCache:
+      settings.diskCacheBytes > 0 ? { dir: settings.diskCacheDir, maxBytes: settings.diskCacheBytes } : false,
     outputDir: settings.outputDir,
     folders: folderRoots(settings),
     settings: {

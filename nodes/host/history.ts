@@ -15,10 +15,21 @@ const HistoryLine = z.object({
   label: z.string(),
   startedAt: z.number(),
   ok: z.boolean(),
-  outputs: z.array(z.object({ node: z.string(), path: z.string(), kind: z.enum(['video', 'image', 'images']), mime: z.string() })),
+  outputs: z.array(
+    z.object({
+      node: z.string(),
+      path: z.string(),
+      kind: z.enum(['video', 'image', 'images']),
+      mime: z.string(),
+    }),
+  ),
   nodes: z.record(z.string(), z.object({ status: z.enum(['ran', 'cached']), ms: z.number() })),
   error: z
-    .object({ message: z.string(), node: z.string().optional(), code: z.enum(['invalid', 'node_failed', 'cancelled']) })
+    .object({
+      message: z.string(),
+      node: z.string().optional(),
+      code: z.enum(['invalid', 'node_failed', 'cancelled']),
+    })
     .optional(),
   doc: WorkflowDocument,
 });

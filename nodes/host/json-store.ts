@@ -29,7 +29,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** Reads and parses a JSON file; `undefined` when absent. A corrupt file is reported, not thrown. */
-export async function readJsonFile(path: string): Promise<{ ok: true; value: unknown } | { ok: false; error: string } | undefined> {
+export async function readJsonFile(
+  path: string,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: string } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -45,7 +45,9 @@ export async function loadWorkflowFile(path: string, registry: NodeRegistry): Pr
     size = s.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? `${path} does not exist.` : `${path} cannot be read (${code ?? String(e)}).`);
+    return fail(
+      code === 'ENOENT' ? `${path} does not exist.` : `${path} cannot be read (${code ?? String(e)}).`,
+    );
   }
   const nodeTypes = (type: string) => registry.get(type);
   if (await looksLikeVideo(path)) {
@@ -67,6 +69,9 @@ export async function loadWorkflowFile(path: string, registry: NodeRegistry): Pr
   } finally {
     await fh.close();
   }
-  const r = parseWorkflow(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { source: path, nodeTypes });
+  const r = parseWorkflow(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    source: path,
+    nodeTypes,
+  });
   return r.ok ? { ...r, fromVideo: false } : r;
 }

@@ -19,7 +19,13 @@ interface Job {
 export interface RunQueueHooks {
   onEngineEvent(e: EngineEvent): void;
   onQueueChanged(queue: QueueEntry[]): void;
-  onFinished(job: { runId: string; label: string; startedAt: number; doc: WorkflowDocument; result: RunResult }): void;
+  onFinished(job: {
+    runId: string;
+    label: string;
+    startedAt: number;
+    doc: WorkflowDocument;
+    result: RunResult;
+  }): void;
 }
 
 export class RunQueue {
@@ -125,7 +131,13 @@ export class RunQueue {
       };
     }
     this.running = undefined;
-    this.hooks.onFinished({ runId: job.entry.runId, label: job.entry.label, startedAt, doc: job.doc, result });
+    this.hooks.onFinished({
+      runId: job.entry.runId,
+      label: job.entry.label,
+      startedAt,
+      doc: job.doc,
+      result,
+    });
     this.changed();
     await this.pump();
   }

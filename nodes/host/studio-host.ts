@@ -16,7 +16,10 @@ import {
   SaveAutosave,
   type HostEvent,
   type FileEntry,
-  type UiEngineEvent, type RequestName, type RequestResults } from '../api/contract';
+  type UiEngineEvent,
+  type RequestName,
+  type RequestResults,
+} from '../api/contract';
 import type { Engine } from '../engine/engine';
 import type { EngineEvent } from '../engine/events';
 import { createEngine, folderRoots } from './engine-factory';
@@ -120,10 +123,14 @@ export class StudioHost {
     if (!schema) throw new ApiRequestError('not_found', `Unknown request "${String(name)}".`);
     const parsed = schema.safeParse(params ?? {});
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }));
+      const issues = parsed.error.issues.map((i) => ({
+        path: i.path as (string | number)[],
+        message: i.message,
+      }));
       throw new ApiRequestError(
         'bad_request',
-        `Bad parameters for "${name}": ` + issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+        `Bad parameters for "${name}": ` +
+          issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
         issues,
       );
     }
@@ -159,7 +166,8 @@ export class StudioHost {
         const file = join(dir, `import${safeExt}`);
         await writeFile(file, Buffer.from(p.base64, 'base64'));
         const r = await loadWorkflowFile(file, this.engine.registry);
-        if (!r.ok) return { problems: r.problems.map((x) => ({ ...x, message: x.message.split(file).join(p.name) })) };
+        if (!r.ok)
+          return { problems: r.problems.map((x) => ({ ...x, message: x.message.split(file).join(p.name) })) };
         return { doc: r.doc, migrated: r.migrated, fromVideo: r.fromVideo };
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -172,7 +180,10 @@ export class StudioHost {
     'run.enqueue': (p: { doc: unknown; options?: { outputs?: string[]; label?: string } }) => {
       const r = this.parseDoc(p.doc);
       if ('problems' in r) return r;
-      const problems = this.engine.validate(r.doc, p.options?.outputs ? { outputs: p.options.outputs } : undefined);
+      const problems = this.engine.validate(
+        r.doc,
+        p.options?.outputs ? { outputs: p.options.outputs } : undefined,
+      );
       if (problems.length > 0) return { problems };
       return { runId: this.queue.enqueue(r.doc, p.options ?? {}) };
     },
@@ -196,8 +207,15 @@ export class StudioHost {
     'settings.update': async (p: { patch: Record<string, unknown> }) => {
       const parsed = Settings.safeParse({ ...this.settings, ...p.patch });
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }));
-        throw new ApiRequestError('bad_request', `Invalid settings: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, issues);
+        const issues = parsed.error.issues.map((i) => ({
+          path: i.path as (string | number)[],
+          message: i.message,
+        }));
+        throw new ApiRequestError(
+          'bad_request',
+          `Invalid settings: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          issues,
+        );
       }
       await writeFileAtomic(join(this.dataDir, 'settings.json'), JSON.stringify(parsed.data, null, 2));
       this.settings = parsed.data;

@@ -3,7 +3,7 @@ import type { EngineEvent } from '../engine/events';
 import type { RunResult } from '../engine/run-result';
 
 export type ToWorker =
-  | { type: 'run'; runId: string; doc: unknown; outputs?: string[] }
-  | { type: 'cancel'; runId: string };
+  { type: 'run'; runId: string; doc: unknown; outputs?: string[] } | { type: 'cancel'; runId: string };
 
-export type FromWorker = { type: 'event'; event: EngineEvent } | { type: 'result'; runId: string; result: RunResult };
+export type FromWorker =
+  { type: 'event'; event: EngineEvent } | { type: 'result'; runId: string; result: RunResult };

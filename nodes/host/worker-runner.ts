@@ -35,7 +35,9 @@ export class WorkerRunner implements Runner {
   constructor(private readonly settings: Settings) {}
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./engine-worker-entry.mjs', import.meta.url), { workerData: this.settings });
+    const worker = new Worker(new URL('./engine-worker-entry.mjs', import.meta.url), {
+      workerData: this.settings,
+    });
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'event') {
         this.pending.get(m.event.runId)?.onEvent(m.event);
@@ -64,7 +66,9 @@ export class WorkerRunner implements Runner {
     return new Promise<RunResult>((resolve) => {
       this.pending.set(opts.runId, { resolve, onEvent: opts.onEvent });
       const send = (m: ToWorker) => worker.postMessage(m);
-      opts.signal.addEventListener('abort', () => send({ type: 'cancel', runId: opts.runId }), { once: true });
+      opts.signal.addEventListener('abort', () => send({ type: 'cancel', runId: opts.runId }), {
+        once: true,
+      });
       send({ type: 'run', runId: opts.runId, doc, ...(opts.outputs ? { outputs: opts.outputs } : {}) });
     });
   }

@@ -72,13 +72,7 @@ export interface LinkInput<T extends SocketType = SocketType> extends InputBase 
   type: T;
 }
 
-export type WidgetInputSpec =
-  | IntInput
-  | FloatInput
-  | StringInput
-  | BooleanInput
-  | EnumInput
-  | FileInput;
+export type WidgetInputSpec = IntInput | FloatInput | StringInput | BooleanInput | EnumInput | FileInput;
 export type InputSpec = WidgetInputSpec | LinkInput<Exclude<SocketType, WidgetInputSpec['type']>>;
 
 export interface OutputSpec {
@@ -94,9 +88,7 @@ type ValueOf<T extends SocketType> = T extends keyof SocketValues ? SocketValues
 
 /** What `execute` receives: one value per input, typed from the spec. */
 export type InputValues<I extends InputsSpec> = {
-  [K in keyof I]: I[K] extends { optional: true }
-    ? ValueOf<I[K]['type']> | undefined
-    : ValueOf<I[K]['type']>;
+  [K in keyof I]: I[K] extends { optional: true } ? ValueOf<I[K]['type']> | undefined : ValueOf<I[K]['type']>;
 };
 /** What `execute` returns: one value per output. */
 export type OutputValues<O extends OutputsSpec> = { [K in keyof O]: ValueOf<O[K]['type']> };
@@ -174,7 +166,10 @@ export interface NodeDef<I extends InputsSpec = InputsSpec, O extends OutputsSpe
 
 /** Any node definition, with its types erased (what registries hold). */
 export type AnyNodeDef = Omit<NodeDef, 'execute'> & {
-  execute(inputs: Record<string, unknown>, ctx: ExecContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+  execute(
+    inputs: Record<string, unknown>,
+    ctx: ExecContext,
+  ): Promise<Record<string, unknown>> | Record<string, unknown>;
 };
 
 /** Declares a node type; the identity function that gives `execute` its typed inputs. */

@@ -45,14 +45,18 @@ export function createHttpApi(base = ''): StudioApi {
     };
   };
 
-  const call = async <K extends RequestName>(name: K, params: RequestParams<K>): Promise<RequestResults[K]> => {
+  const call = async <K extends RequestName>(
+    name: K,
+    params: RequestParams<K>,
+  ): Promise<RequestResults[K]> => {
     const res = await fetch(`${base}/api/${name}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(params),
       credentials: 'same-origin',
     });
-    const body = (await res.json()) as { ok: true; result: RequestResults[K] } | { ok: false; error: ApiError };
+    const body = (await res.json()) as
+      { ok: true; result: RequestResults[K] } | { ok: false; error: ApiError };
     if (!body.ok) throw new ApiCallError(body.error);
     return body.result;
   };

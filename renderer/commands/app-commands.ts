@@ -78,7 +78,9 @@ let dispatcher: Dispatcher | undefined;
 
 /** The app's one dispatcher (keys, menu and toolbar share it). */
 export function commands(): Dispatcher {
-  dispatcher ??= createDispatcher(createAppCommands(), (e) => toast(`That did not work: ${(e as Error).message}`, 'error', 6000));
+  dispatcher ??= createDispatcher(createAppCommands(), (e) =>
+    toast(`That did not work: ${(e as Error).message}`, 'error', 6000),
+  );
   return dispatcher;
 }
 

@@ -50,7 +50,11 @@ export interface Dispatcher {
   run(id: CommandId): boolean;
 }
 
-export function createDispatcher(table: CommandTable, onError: (e: unknown) => void, bindings: KeyBindings = keyBindings()): Dispatcher {
+export function createDispatcher(
+  table: CommandTable,
+  onError: (e: unknown) => void,
+  bindings: KeyBindings = keyBindings(),
+): Dispatcher {
   const enabled = (cmd: Command) => !cmd.enabled || cmd.enabled();
   return {
     onKeyDown(e, focusInTextField) {

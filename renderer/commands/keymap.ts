@@ -38,7 +38,16 @@ export const KEY_ALIASES: Readonly<Partial<Record<CommandId, readonly string[]>>
   'edit.group': ['CmdOrCtrl+G'],
 };
 
-const MOD_TOKENS = new Set(['cmdorctrl', 'commandorcontrol', 'ctrl', 'control', 'cmd', 'command', 'meta', 'super']);
+const MOD_TOKENS = new Set([
+  'cmdorctrl',
+  'commandorcontrol',
+  'ctrl',
+  'control',
+  'cmd',
+  'command',
+  'meta',
+  'super',
+]);
 const NAMED_KEYS: Record<string, string> = {
   enter: 'Enter',
   return: 'Enter',
@@ -82,7 +91,8 @@ export type KeyBindings = ReadonlyArray<readonly [CommandId, KeyCombo]>;
 export function keyBindings(): KeyBindings {
   const out: Array<readonly [CommandId, KeyCombo]> = [];
   for (const id of MENU_COMMANDS) out.push([id, parseAccelerator(COMMAND_ACCELERATORS[id])]);
-  for (const id of COMMAND_IDS) for (const acc of KEY_ALIASES[id] ?? []) out.push([id, parseAccelerator(acc)]);
+  for (const id of COMMAND_IDS)
+    for (const acc of KEY_ALIASES[id] ?? []) out.push([id, parseAccelerator(acc)]);
   return out;
 }
 
@@ -93,7 +103,8 @@ export function commandForKey(e: KeyLike, bindings: KeyBindings = keyBindings())
 
 /** The first key of a command as shown in tooltips ("Ctrl+Shift+S", "⌘⇧S" on macOS). */
 export function shortcutLabel(id: CommandId, mac = false): string {
-  const acc = (id in COMMAND_ACCELERATORS ? COMMAND_ACCELERATORS[id as MenuCommand] : KEY_ALIASES[id]?.[0]) ?? '';
+  const acc =
+    (id in COMMAND_ACCELERATORS ? COMMAND_ACCELERATORS[id as MenuCommand] : KEY_ALIASES[id]?.[0]) ?? '';
   if (!acc) return '';
   const c = parseAccelerator(acc);
   const key = c.key.length === 1 ? c.key.toUpperCase() : c.key === 'Escape' ? 'Esc' : c.key;

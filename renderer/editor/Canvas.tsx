@@ -17,7 +17,15 @@ import {
   type NodeChange,
   type NodeTypes,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+} from 'react';
 import type { NodeCatalogEntry } from '../../nodes/engine/catalog';
 import { isWidgetType, SOCKET_COLORS } from '../../nodes/sdk/sockets';
 import type { WorkflowProblem } from '../../workflows/problems';
@@ -34,7 +42,14 @@ import {
   updateGroup,
   type XY,
 } from '../state/doc-ops';
-import { editDoc, sealHistory, setSelection, setViewport, useEditor, type Selection } from '../state/editor-store';
+import {
+  editDoc,
+  sealHistory,
+  setSelection,
+  setViewport,
+  useEditor,
+  type Selection,
+} from '../state/editor-store';
 import { importFile } from '../state/files';
 import { deleteSelection } from '../state/selection-ops';
 import { useUi } from '../state/ui-store';
@@ -43,7 +58,14 @@ import { registerCanvas, NODE_DND_TYPE } from './canvas-registry';
 import { ConnectionLine } from './ConnectionLine';
 import { useCanvasClipboard } from './canvas-clipboard';
 import { useConnectionHandlers } from './canvas-connections';
-import { deriveEdges, FlowNodeDeriver, groupIdOf, isGroupFlowId, type FlowNode, type Size } from './flow-derive';
+import {
+  deriveEdges,
+  FlowNodeDeriver,
+  groupIdOf,
+  isGroupFlowId,
+  type FlowNode,
+  type Size,
+} from './flow-derive';
 import { GroupNode } from './GroupNode';
 import { NodeSearch, type SearchRequest } from './NodeSearch';
 import { StudioNode } from './StudioNode';
@@ -99,11 +121,36 @@ function CanvasInner({ tabId }: { tabId: string }) {
 
   const nodes = useMemo(
     () =>
-      deriver.derive({ tabId, doc, catalog, selectedNodes, selectedGroups, problems, measured, dragging, groupBounds }),
+      deriver.derive({
+        tabId,
+        doc,
+        catalog,
+        selectedNodes,
+        selectedGroups,
+        problems,
+        measured,
+        dragging,
+        groupBounds,
+      }),
     // measureRev: the measured map is mutable; the counter says it changed
-    [deriver, tabId, doc, catalog, selectedNodes, selectedGroups, problems, measured, measureRev, dragging, groupBounds],
+    [
+      deriver,
+      tabId,
+      doc,
+      catalog,
+      selectedNodes,
+      selectedGroups,
+      problems,
+      measured,
+      measureRev,
+      dragging,
+      groupBounds,
+    ],
   );
-  const edges = useMemo(() => deriveEdges(doc, catalog, selectedEdges, edgeCache), [doc, catalog, selectedEdges, edgeCache]);
+  const edges = useMemo(
+    () => deriveEdges(doc, catalog, selectedEdges, edgeCache),
+    [doc, catalog, selectedEdges, edgeCache],
+  );
 
   // ---- changes from React Flow --------------------------------------------------------------
 
@@ -133,7 +180,8 @@ function CanvasInner({ tabId }: { tabId: string }) {
           if (gd) {
             const dx = c.position.x - gd.start.x;
             const dy = c.position.y - gd.start.y;
-            for (const [m, p] of gd.members) (c.dragging ? pending : commits)[m] = { x: p.x + dx, y: p.y + dy };
+            for (const [m, p] of gd.members)
+              (c.dragging ? pending : commits)[m] = { x: p.x + dx, y: p.y + dy };
           }
         } else if (c.type === 'select') {
           sel ??= { nodes: new Set(selection.nodes), groups: new Set(selection.groups) };
@@ -149,7 +197,8 @@ function CanvasInner({ tabId }: { tabId: string }) {
           moveNodes(draft, commits);
           for (const [fid, p] of Object.entries(groupCommits)) {
             const g = d.groups?.find((x) => x.id === groupIdOf(fid));
-            if (g) updateGroup(draft, g.id, { bounds: { ...g.bounds, x: Math.round(p.x), y: Math.round(p.y) } });
+            if (g)
+              updateGroup(draft, g.id, { bounds: { ...g.bounds, x: Math.round(p.x), y: Math.round(p.y) } });
           }
         });
         for (const id of [...Object.keys(commits), ...Object.keys(groupCommits)]) delete pending[id];
@@ -247,7 +296,10 @@ function CanvasInner({ tabId }: { tabId: string }) {
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {
       if (!(e.target as Element).classList.contains('react-flow__pane')) return;
-      setSearch({ screen: { x: e.clientX, y: e.clientY }, flow: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+      setSearch({
+        screen: { x: e.clientX, y: e.clientY },
+        flow: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+      });
     },
     [rf],
   );
@@ -256,7 +308,9 @@ function CanvasInner({ tabId }: { tabId: string }) {
     const d = docRef.current;
     const ids = selection.nodes.filter((id) => d.nodes[id]);
     const vp = wrapper.current?.getBoundingClientRect();
-    const center = vp ? rf.screenToFlowPosition({ x: vp.left + vp.width / 2, y: vp.top + vp.height / 2 }) : { x: 0, y: 0 };
+    const center = vp
+      ? rf.screenToFlowPosition({ x: vp.left + vp.width / 2, y: vp.top + vp.height / 2 })
+      : { x: 0, y: 0 };
     const bounds = groupBoundsAround(d, ids, measured, center);
     let id = '';
     editDoc(tabId, (draft) => {
@@ -274,7 +328,13 @@ function CanvasInner({ tabId }: { tabId: string }) {
         const r = wrapper.current?.getBoundingClientRect();
         if (!entry || !r) return;
         const jitter = (Object.keys(docRef.current.nodes).length % 5) * 24;
-        addAt(entry, rf.screenToFlowPosition({ x: r.left + r.width / 2 - 110 + jitter, y: r.top + r.height / 3 + jitter }));
+        addAt(
+          entry,
+          rf.screenToFlowPosition({
+            x: r.left + r.width / 2 - 110 + jitter,
+            y: r.top + r.height / 3 + jitter,
+          }),
+        );
       },
       fitView: () => void rf.fitView({ padding: 0.15, duration: 200 }),
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
@@ -363,7 +423,8 @@ function CanvasInner({ tabId }: { tabId: string }) {
         </ReactFlow>
         {Object.keys(doc.nodes).length === 0 && !doc.groups?.length && (
           <div className="canvas-empty">
-            Drag a node from the library, double-click to search, open a template, or drop a workflow / video file here.
+            Drag a node from the library, double-click to search, open a template, or drop a workflow / video
+            file here.
           </div>
         )}
         {search && (

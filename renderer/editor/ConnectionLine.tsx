@@ -15,16 +15,33 @@ export function ConnectionLine(props: ConnectionLineComponentProps) {
     : inputSpec(catalog, doc, fromNode.id, fromHandle.id ?? '')?.type;
   let reason: string | undefined;
   if (toHandle && toNode && toHandle.type !== fromHandle.type) {
-    const src = fromIsSource ? { node: fromNode.id, output: fromHandle.id ?? '' } : { node: toNode.id, output: toHandle.id ?? '' };
-    const dst = fromIsSource ? { node: toNode.id, input: toHandle.id ?? '' } : { node: fromNode.id, input: fromHandle.id ?? '' };
+    const src = fromIsSource
+      ? { node: fromNode.id, output: fromHandle.id ?? '' }
+      : { node: toNode.id, output: toHandle.id ?? '' };
+    const dst = fromIsSource
+      ? { node: toNode.id, input: toHandle.id ?? '' }
+      : { node: fromNode.id, input: fromHandle.id ?? '' };
     const check = checkConnection(catalog, doc, src, dst);
     if (!check.ok) reason = check.reason;
   }
-  const [path] = getBezierPath({ sourceX: fromX, sourceY: fromY, sourcePosition: fromPosition, targetX: toX, targetY: toY, targetPosition: toPosition });
+  const [path] = getBezierPath({
+    sourceX: fromX,
+    sourceY: fromY,
+    sourcePosition: fromPosition,
+    targetX: toX,
+    targetY: toY,
+    targetPosition: toPosition,
+  });
   const color = reason ? '#ff5252' : fromType ? SOCKET_COLORS[fromType] : '#aaa';
   return (
     <g>
-      <path d={path} fill="none" stroke={color} strokeWidth={2.5} strokeDasharray={reason ? '6 4' : undefined} />
+      <path
+        d={path}
+        fill="none"
+        stroke={color}
+        strokeWidth={2.5}
+        strokeDasharray={reason ? '6 4' : undefined}
+      />
       {reason && (
         <foreignObject x={toX + 12} y={toY + 8} width={300} height={80} style={{ overflow: 'visible' }}>
           <div className="conn-refused" data-testid="connection-refused-hint">

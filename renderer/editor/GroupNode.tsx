@@ -12,16 +12,31 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
   const [editing, setEditing] = useState(false);
   const color = group.color ?? GROUP_COLORS[0];
   return (
-    <div className={`grp${selected ? ' selected' : ''}`} style={{ borderColor: color, background: `${color}33` }} data-testid={`group-${group.id}`}>
+    <div
+      className={`grp${selected ? ' selected' : ''}`}
+      style={{ borderColor: color, background: `${color}33` }}
+      data-testid={`group-${group.id}`}
+    >
       <NodeResizer
         isVisible={selected ?? false}
         minWidth={120}
         minHeight={80}
         color={color}
-        onResize={(_, p) => canvas.resizeGroup(group.id, { x: p.x, y: p.y, width: p.width, height: p.height })}
+        onResize={(_, p) =>
+          canvas.resizeGroup(group.id, { x: p.x, y: p.y, width: p.width, height: p.height })
+        }
         onResizeEnd={(_, p) => {
           canvas.resizeGroup(group.id, undefined);
-          editDoc(tabId, (d) => updateGroup(d, group.id, { bounds: { x: Math.round(p.x), y: Math.round(p.y), width: Math.round(p.width), height: Math.round(p.height) } }));
+          editDoc(tabId, (d) =>
+            updateGroup(d, group.id, {
+              bounds: {
+                x: Math.round(p.x),
+                y: Math.round(p.y),
+                width: Math.round(p.width),
+                height: Math.round(p.height),
+              },
+            }),
+          );
         }}
       />
       <div className="grp-title" style={{ background: color }} onDoubleClick={() => setEditing(true)}>
@@ -32,7 +47,8 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
             defaultValue={group.title}
             onBlur={(e) => {
               setEditing(false);
-              if (e.target.value !== group.title) editDoc(tabId, (d) => updateGroup(d, group.id, { title: e.target.value }));
+              if (e.target.value !== group.title)
+                editDoc(tabId, (d) => updateGroup(d, group.id, { title: e.target.value }));
             }}
             onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
           />

@@ -7,7 +7,9 @@ import { activeCanvas, NODE_DND_TYPE } from './canvas-registry';
 import { matchesQuery } from './node-match';
 
 const LibraryItem = memo(function LibraryItem({ entry }: { entry: NodeCatalogEntry }) {
-  const types = [...new Set([...Object.values(entry.inputs), ...Object.values(entry.outputs)].map((s) => s.type))].slice(0, 6);
+  const types = [
+    ...new Set([...Object.values(entry.inputs), ...Object.values(entry.outputs)].map((s) => s.type)),
+  ].slice(0, 6);
   return (
     <li
       className="lib-item"
@@ -37,13 +39,20 @@ export function NodeLibrary() {
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set());
   const byCategory = useMemo(() => {
     const m = new Map<string, NodeCatalogEntry[]>();
-    for (const e of entries) if (matchesQuery(e, query)) (m.get(e.category) ?? m.set(e.category, []).get(e.category)!).push(e);
+    for (const e of entries)
+      if (matchesQuery(e, query)) (m.get(e.category) ?? m.set(e.category, []).get(e.category)!).push(e);
     return [...m.entries()];
   }, [entries, query]);
   return (
     <aside className="library" data-testid="node-library">
       <div className="panel-head">Nodes</div>
-      <input className="library-search" placeholder="Search by name or category" value={query} data-testid="library-search" onChange={(e) => setQuery(e.target.value)} />
+      <input
+        className="library-search"
+        placeholder="Search by name or category"
+        value={query}
+        data-testid="library-search"
+        onChange={(e) => setQuery(e.target.value)}
+      />
       {error && <div className="panel-error">{error}</div>}
       <div className="library-list">
         {byCategory.map(([cat, items]) => {
@@ -52,7 +61,11 @@ export function NodeLibrary() {
             <section key={cat}>
               <button
                 className="lib-cat"
-                onClick={() => setClosed((s) => (s.has(cat) ? new Set([...s].filter((x) => x !== cat)) : new Set([...s, cat])))}
+                onClick={() =>
+                  setClosed((s) =>
+                    s.has(cat) ? new Set([...s].filter((x) => x !== cat)) : new Set([...s, cat]),
+                  )
+                }
               >
                 <span>{open ? '▾' : '▸'}</span> {cat} <em>{items.length}</em>
               </button>
@@ -66,7 +79,9 @@ export function NodeLibrary() {
             </section>
           );
         })}
-        {byCategory.length === 0 && entries.length > 0 && <div className="panel-empty">No node matches “{query}”.</div>}
+        {byCategory.length === 0 && entries.length > 0 && (
+          <div className="panel-empty">No node matches “{query}”.</div>
+        )}
       </div>
     </aside>
   );

@@ -38,7 +38,8 @@ function usePreviewImage(tabId: string, nodeId: string): string | undefined {
     const runId = s.lastByTab[tabId];
     const outs = runId ? s.runs[runId]?.outputs : undefined;
     if (!outs) return undefined;
-    for (let i = outs.length - 1; i >= 0; i--) if (outs[i].node === nodeId && outs[i].kind === 'image') return outs[i].path;
+    for (let i = outs.length - 1; i >= 0; i--)
+      if (outs[i].node === nodeId && outs[i].kind === 'image') return outs[i].path;
     return undefined;
   });
 }
@@ -120,7 +121,11 @@ function Title({ tabId, nodeId, title }: { tabId: string; nodeId: string; title:
     );
   }
   return (
-    <span className="sn-title-text" onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))} title="Double-click to rename">
+    <span
+      className="sn-title-text"
+      onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))}
+      title="Double-click to rename"
+    >
       {title}
     </span>
   );
@@ -153,12 +158,24 @@ export const StudioNode = memo(function StudioNode({ id, data, selected }: NodeP
   const outputs = Object.entries(entry.outputs);
   const rows = Math.max(slotInputs.length, outputs.length);
   const phase = run?.phase;
-  const cls = ['sn', phase ? `phase-${phase}` : '', problems.length > 0 ? 'has-problem' : '', selected ? 'selected' : '', entry.output ? 'is-output' : '']
+  const cls = [
+    'sn',
+    phase ? `phase-${phase}` : '',
+    problems.length > 0 ? 'has-problem' : '',
+    selected ? 'selected' : '',
+    entry.output ? 'is-output' : '',
+  ]
     .filter(Boolean)
     .join(' ');
 
   return (
-    <div className={cls} data-testid={`node-${id}`} data-node-type={node.type} data-phase={phase ?? ''} title={entry.description}>
+    <div
+      className={cls}
+      data-testid={`node-${id}`}
+      data-node-type={node.type}
+      data-phase={phase ?? ''}
+      title={entry.description}
+    >
       <div className="sn-title">
         <Title tabId={tabId} nodeId={id} title={node.title ?? entry.title} />
         {run && (
@@ -185,7 +202,14 @@ export const StudioNode = memo(function StudioNode({ id, data, selected }: NodeP
               style={{ borderColor: SOCKET_COLORS[spec.type] }}
               onClick={() => editDoc(tabId, (d) => setExposed(d, id, name, true))}
             />
-            <Widget tabId={tabId} nodeId={id} name={name} label={spec.label ?? name} spec={spec} value={node.values[name]} />
+            <Widget
+              tabId={tabId}
+              nodeId={id}
+              name={name}
+              label={spec.label ?? name}
+              spec={spec}
+              value={node.values[name]}
+            />
           </div>
         ))}
       </div>

@@ -50,8 +50,12 @@ export function useCanvasClipboard(o: Options): void {
       const at = pointer.current ? rf.screenToFlowPosition(pointer.current) : undefined;
       void (async () => {
         try {
-          const r = await api()['workflow.import']({ name: 'clipboard.json', base64: await fileToBase64(new Blob([text])) });
-          if ('problems' in r) return toast(`Cannot paste: ${r.problems[0]?.message ?? 'not a workflow'}`, 'error');
+          const r = await api()['workflow.import']({
+            name: 'clipboard.json',
+            base64: await fileToBase64(new Blob([text])),
+          });
+          if ('problems' in r)
+            return toast(`Cannot paste: ${r.problems[0]?.message ?? 'not a workflow'}`, 'error');
           pasteInto(tabId, r.doc, at);
         } catch (err) {
           toast(`Cannot paste: ${(err as Error).message}`, 'error');

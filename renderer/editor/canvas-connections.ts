@@ -3,7 +3,14 @@
  * socketCompatible, no cycles); a refused link shows its reason; a link dropped on empty canvas
  * opens the node search limited to nodes that accept it.
  */
-import type { Connection, Edge, FinalConnectionState, IsValidConnection, OnConnectEnd, ReactFlowInstance } from '@xyflow/react';
+import type {
+  Connection,
+  Edge,
+  FinalConnectionState,
+  IsValidConnection,
+  OnConnectEnd,
+  ReactFlowInstance,
+} from '@xyflow/react';
 import { useCallback, type RefObject } from 'react';
 import { catalogStore } from '../state/catalog-store';
 import { checkConnection, connect, inputSpec, outputType, type Doc, type XY } from '../state/doc-ops';
@@ -18,11 +25,14 @@ export function useConnectionHandlers(
   rf: ReactFlowInstance<FlowNode, Edge>,
   setSearch: (s: SearchRequest & { flow: XY }) => void,
 ): { isValidConnection: IsValidConnection; onConnect: (c: Connection) => void; onConnectEnd: OnConnectEnd } {
-
   const isValidConnection: IsValidConnection = useCallback(
     (c) =>
-      checkConnection(catalogStore.get().index, docRef.current, { node: c.source, output: c.sourceHandle ?? '' }, { node: c.target, input: c.targetHandle ?? '' })
-        .ok,
+      checkConnection(
+        catalogStore.get().index,
+        docRef.current,
+        { node: c.source, output: c.sourceHandle ?? '' },
+        { node: c.target, input: c.targetHandle ?? '' },
+      ).ok,
     [],
   );
 
@@ -45,11 +55,18 @@ export function useConnectionHandlers(
       const fromIsSource = state.fromHandle.type === 'source';
       if (state.toHandle && state.toNode && state.isValid === false) {
         if (state.toHandle.type === state.fromHandle.type) {
-          toast(`Connect an output to an input (both ends are ${fromIsSource ? 'outputs' : 'inputs'}).`, 'error');
+          toast(
+            `Connect an output to an input (both ends are ${fromIsSource ? 'outputs' : 'inputs'}).`,
+            'error',
+          );
           return;
         }
-        const src = fromIsSource ? { node: state.fromNode.id, output: state.fromHandle.id ?? '' } : { node: state.toNode.id, output: state.toHandle.id ?? '' };
-        const dst = fromIsSource ? { node: state.toNode.id, input: state.toHandle.id ?? '' } : { node: state.fromNode.id, input: state.fromHandle.id ?? '' };
+        const src = fromIsSource
+          ? { node: state.fromNode.id, output: state.fromHandle.id ?? '' }
+          : { node: state.toNode.id, output: state.toHandle.id ?? '' };
+        const dst = fromIsSource
+          ? { node: state.toNode.id, input: state.toHandle.id ?? '' }
+          : { node: state.fromNode.id, input: state.fromHandle.id ?? '' };
         const check = checkConnection(cat, d, src, dst);
         toast(check.reason ?? 'Those sockets cannot be connected.', 'error');
         return;
@@ -57,7 +74,7 @@ export function useConnectionHandlers(
       if (!state.toNode && !state.toHandle) {
         const target = (event as MouseEvent).target as Element | null;
         if (!target?.closest('.react-flow__pane')) return;
-        const pt = 'changedTouches' in event ? event.changedTouches[0] : (event);
+        const pt = 'changedTouches' in event ? event.changedTouches[0] : event;
         const type = fromIsSource
           ? outputType(cat, d, state.fromNode.id, state.fromHandle.id ?? '')
           : inputSpec(cat, d, state.fromNode.id, state.fromHandle.id ?? '')?.type;
@@ -65,7 +82,12 @@ export function useConnectionHandlers(
         setSearch({
           screen: { x: pt.clientX, y: pt.clientY },
           flow: rf.screenToFlowPosition({ x: pt.clientX, y: pt.clientY }),
-          link: { node: state.fromNode.id, handle: state.fromHandle.id ?? '', from: fromIsSource ? 'output' : 'input', type },
+          link: {
+            node: state.fromNode.id,
+            handle: state.fromHandle.id ?? '',
+            from: fromIsSource ? 'output' : 'input',
+            type,
+          },
         });
       }
     },

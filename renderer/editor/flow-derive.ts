@@ -72,9 +72,11 @@ export class FlowNodeDeriver {
     const next = new Map<string, CacheEntry>();
     const out: FlowNode[] = [];
     const problemsByNode = new Map<string, WorkflowProblem[]>();
-    for (const p of inp.problems) if (p.node) (problemsByNode.get(p.node) ?? problemsByNode.set(p.node, []).get(p.node)!).push(p);
+    for (const p of inp.problems)
+      if (p.node) (problemsByNode.get(p.node) ?? problemsByNode.set(p.node, []).get(p.node)!).push(p);
     const linkedByNode = new Map<string, string[]>();
-    for (const e of inp.doc.edges) (linkedByNode.get(e.to.node) ?? linkedByNode.set(e.to.node, []).get(e.to.node)!).push(e.to.input);
+    for (const e of inp.doc.edges)
+      (linkedByNode.get(e.to.node) ?? linkedByNode.set(e.to.node, []).get(e.to.node)!).push(e.to.input);
 
     for (const g of inp.doc.groups ?? []) {
       const fid = groupFlowId(g.id);
@@ -114,8 +116,21 @@ export class FlowNodeDeriver {
       const linked = linkedByNode.get(id) ?? EMPTY;
       const prev = this.cache.get(id);
       const prevLinked = prev ? (prev.node.data as StudioNodeData).linked : undefined;
-      const linkedStable = prevLinked && prevLinked.length === linked.length && prevLinked.every((x, i) => x === linked[i]) ? prevLinked : linked;
-      const key = [n, pos.x, pos.y, selected, m?.width, m?.height, entry, problems.length === 0 ? EMPTY : problems, linkedStable];
+      const linkedStable =
+        prevLinked && prevLinked.length === linked.length && prevLinked.every((x, i) => x === linked[i])
+          ? prevLinked
+          : linked;
+      const key = [
+        n,
+        pos.x,
+        pos.y,
+        selected,
+        m?.width,
+        m?.height,
+        entry,
+        problems.length === 0 ? EMPTY : problems,
+        linkedStable,
+      ];
       if (prev && sameKey(prev.key, key)) {
         next.set(id, prev);
         out.push(prev.node);
@@ -124,7 +139,12 @@ export class FlowNodeDeriver {
       // keep `data` (what the memoised component renders) when only position/size/selection moved
       const pd = prev?.node.data as StudioNodeData | undefined;
       const data: StudioNodeData =
-        pd && pd.node === n && pd.entry === entry && pd.problems === (problems.length === 0 ? pd.problems : problems) && pd.linked === linkedStable && pd.tabId === inp.tabId
+        pd &&
+        pd.node === n &&
+        pd.entry === entry &&
+        pd.problems === (problems.length === 0 ? pd.problems : problems) &&
+        pd.linked === linkedStable &&
+        pd.tabId === inp.tabId
           ? pd
           : { tabId: inp.tabId, nodeId: id, node: n, entry, problems, linked: linkedStable };
       const node: StudioFlowNode = {
@@ -144,10 +164,17 @@ export class FlowNodeDeriver {
   }
 }
 
-export function deriveEdges(doc: Doc, catalog: CatalogIndex, selected: ReadonlySet<string>, prev: Map<string, Edge>): Edge[] {
+export function deriveEdges(
+  doc: Doc,
+  catalog: CatalogIndex,
+  selected: ReadonlySet<string>,
+  prev: Map<string, Edge>,
+): Edge[] {
   const out: Edge[] = [];
   for (const e of doc.edges) {
-    const fromType = doc.nodes[e.from.node] ? catalog.get(doc.nodes[e.from.node].type)?.outputs[e.from.output]?.type : undefined;
+    const fromType = doc.nodes[e.from.node]
+      ? catalog.get(doc.nodes[e.from.node].type)?.outputs[e.from.output]?.type
+      : undefined;
     const color = fromType ? SOCKET_COLORS[fromType] : '#888';
     const sel = selected.has(e.id);
     const old = prev.get(e.id);
@@ -158,7 +185,7 @@ export function deriveEdges(doc: Doc, catalog: CatalogIndex, selected: ReadonlyS
       old.target === e.to.node &&
       old.targetHandle === e.to.input &&
       old.selected === sel &&
-      (old.style)?.stroke === color
+      old.style?.stroke === color
     ) {
       out.push(old);
       continue;

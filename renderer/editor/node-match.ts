@@ -23,7 +23,8 @@ export function compatibleSocket(e: NodeCatalogEntry, f: LinkFilter): string | u
   if (f.from === 'output') {
     for (const [name, spec] of Object.entries(e.inputs)) if (socketCompatible(f.type, spec.type)) return name;
   } else {
-    for (const [name, spec] of Object.entries(e.outputs)) if (socketCompatible(spec.type, f.type)) return name;
+    for (const [name, spec] of Object.entries(e.outputs))
+      if (socketCompatible(spec.type, f.type)) return name;
   }
   return undefined;
 }

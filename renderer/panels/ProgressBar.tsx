@@ -30,7 +30,11 @@ export function ProgressBar() {
     if (!runDoc) return new Map<string, number>();
     const catalog = catalogStore.get().index;
     // the history as the run starts (read once: it grows when runs finish, the estimate should not jump)
-    return expectedDurations(runDoc, pastRuns(runStore.get().history), (type) => catalog.get(type)?.volatile ?? false);
+    return expectedDurations(
+      runDoc,
+      pastRuns(runStore.get().history),
+      (type) => catalog.get(type)?.volatile ?? false,
+    );
   }, [runDoc]);
   if (!run) return <div className="progress idle" data-testid="progress" />;
   const finished = Object.values(run.nodes).filter((n) => n.phase === 'done' || n.phase === 'cached').length;
@@ -38,11 +42,19 @@ export function ProgressBar() {
   const p = run.progress;
   const frac = p ? (finished + p.step / Math.max(1, p.total)) / total : finished / total;
   const doc = runDoc ?? (tabId ? getTab(tabId)?.history.doc : undefined);
-  const nodeTitle = (id: string) => doc?.nodes[id]?.title ?? catalogStore.get().index.get(doc?.nodes[id]?.type ?? '')?.title ?? id;
+  const nodeTitle = (id: string) =>
+    doc?.nodes[id]?.title ?? catalogStore.get().index.get(doc?.nodes[id]?.type ?? '')?.title ?? id;
   let text: string;
   if (run.phase === 'running') {
     const eta = fmtEta(
-      estimateRun({ order: run.order, nodes: run.nodes, ...(p ? { progress: p } : {}), ...(run.running ? { running: run.running } : {}), expected, now: Date.now() }),
+      estimateRun({
+        order: run.order,
+        nodes: run.nodes,
+        ...(p ? { progress: p } : {}),
+        ...(run.running ? { running: run.running } : {}),
+        expected,
+        now: Date.now(),
+      }),
     );
     const where = p
       ? `${nodeTitle(p.node)} — step ${p.step}/${p.total} ${p.message ? `(${p.message}) ` : ''}`
@@ -56,7 +68,10 @@ export function ProgressBar() {
   else text = 'Cancelled';
   return (
     <div className={`progress ${run.phase}`} data-testid="progress" data-phase={run.phase}>
-      <div className="progress-fill" style={{ width: `${Math.round((run.phase === 'done' ? 1 : frac) * 100)}%` }} />
+      <div
+        className="progress-fill"
+        style={{ width: `${Math.round((run.phase === 'done' ? 1 : frac) * 100)}%` }}
+      />
       <span className="progress-text" data-testid="progress-text">
         {text}
       </span>

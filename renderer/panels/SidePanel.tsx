@@ -16,7 +16,16 @@ function Artifact({ path, kind, mime }: { path: string; kind: string; mime: stri
   if (kind === 'video' && mime.startsWith('video/')) {
     return (
       <figure className="artifact">
-        <video src={url} controls loop muted playsInline preload="metadata" data-testid="output-video" data-path={path} />
+        <video
+          src={url}
+          controls
+          loop
+          muted
+          playsInline
+          preload="metadata"
+          data-testid="output-video"
+          data-path={path}
+        />
         <figcaption>
           <a href={url} target="_blank" rel="noreferrer">
             {baseName(path)}
@@ -84,7 +93,9 @@ function QueuePanel() {
                 title="Move up"
                 data-testid={`queue-up-${i}`}
                 disabled={i - running <= 0}
-                onClick={() => call(api()['queue.move']({ runId: q.runId, index: Math.max(0, i - running - 1) }))}
+                onClick={() =>
+                  call(api()['queue.move']({ runId: q.runId, index: Math.max(0, i - running - 1) }))
+                }
               >
                 ↑
               </button>
@@ -95,7 +106,11 @@ function QueuePanel() {
               >
                 ↓
               </button>
-              <button title="Remove from the queue" data-testid={`queue-remove-${i}`} onClick={() => call(api()['queue.remove']({ runId: q.runId }))}>
+              <button
+                title="Remove from the queue"
+                data-testid={`queue-remove-${i}`}
+                onClick={() => call(api()['queue.remove']({ runId: q.runId }))}
+              >
                 ×
               </button>
             </span>
@@ -122,7 +137,9 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
         <span className="hist-time">{new Date(entry.startedAt).toLocaleTimeString()}</span>
       </div>
       <div className="hist-meta">
-        {entry.ok ? `${(ms / 1000).toFixed(1)} s · ${ran.filter((n) => n.status === 'cached').length} cached` : (entry.error?.message ?? 'failed')}
+        {entry.ok
+          ? `${(ms / 1000).toFixed(1)} s · ${ran.filter((n) => n.status === 'cached').length} cached`
+          : (entry.error?.message ?? 'failed')}
       </div>
       <div className="hist-outputs">
         {entry.outputs.map((o) =>
@@ -138,7 +155,12 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
       <button
         className="hist-open"
         data-testid="history-open"
-        onClick={() => openTab(entry.doc, { title: `${entry.label || 'Run'} @ ${new Date(entry.startedAt).toLocaleTimeString()}`, dirty: true })}
+        onClick={() =>
+          openTab(entry.doc, {
+            title: `${entry.label || 'Run'} @ ${new Date(entry.startedAt).toLocaleTimeString()}`,
+            dirty: true,
+          })
+        }
       >
         Open this run’s workflow
       </button>
@@ -171,7 +193,12 @@ export function SidePanel() {
     <aside className="sidepanel">
       <div className="sp-tabs">
         {PANELS.map(([id, label]) => (
-          <button key={id} className={panel === id ? 'active' : ''} data-testid={`panel-${id}`} onClick={() => setUi({ panel: id })}>
+          <button
+            key={id}
+            className={panel === id ? 'active' : ''}
+            data-testid={`panel-${id}`}
+            onClick={() => setUi({ panel: id })}
+          >
             {label}
             {id === 'queue' && queued > 0 ? <em>{queued}</em> : null}
           </button>

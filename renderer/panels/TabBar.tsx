@@ -16,11 +16,23 @@ export function TabBar() {
           data-title={t.title}
           onClick={() => activateTab(t.id)}
           onAuxClick={(e) => e.button === 1 && closeTab(t.id)}
-          title={t.restored ? `${t.title} — restored from the last session${t.path ? ` (${t.path})` : ''}` : t.title}
+          title={
+            t.restored
+              ? `${t.title} — restored from the last session${t.path ? ` (${t.path})` : ''}`
+              : t.title
+          }
         >
           <span className="tab-title">{t.title}</span>
-          {t.restored && <span className="tab-restored" title="Restored from autosave">↺</span>}
-          {t.dirty && <span className="tab-dirty" title="Unsaved changes">●</span>}
+          {t.restored && (
+            <span className="tab-restored" title="Restored from autosave">
+              ↺
+            </span>
+          )}
+          {t.dirty && (
+            <span className="tab-dirty" title="Unsaved changes">
+              ●
+            </span>
+          )}
           <button
             className="tab-close"
             aria-label={`close ${t.title}`}

@@ -40,7 +40,11 @@ export function TemplatesDialog({ onClose }: { onClose: () => void }) {
                 onClose();
               }}
             >
-              {t.thumbnail ? <img src={t.thumbnail} alt="" /> : <div className="template-noimg">{t.title.slice(0, 1)}</div>}
+              {t.thumbnail ? (
+                <img src={t.thumbnail} alt="" />
+              ) : (
+                <div className="template-noimg">{t.title.slice(0, 1)}</div>
+              )}
               <span className="template-title">{t.title}</span>
               <span className="template-desc">{t.description}</span>
             </button>

@@ -25,19 +25,39 @@ export function Toolbar(props: { onTemplates: () => void }) {
     <header className="toolbar">
       <span className="brand">Wan Studio</span>
       <nav className="tb-group">
-        <button onClick={() => runCommand('file.new')} data-testid="cmd-new" title={tip('New workflow', 'file.new')}>
+        <button
+          onClick={() => runCommand('file.new')}
+          data-testid="cmd-new"
+          title={tip('New workflow', 'file.new')}
+        >
           New
         </button>
-        <button onClick={() => runCommand('file.open')} data-testid="cmd-open" title={tip('Open a workflow JSON or a video made by Video Out', 'file.open')}>
+        <button
+          onClick={() => runCommand('file.open')}
+          data-testid="cmd-open"
+          title={tip('Open a workflow JSON or a video made by Video Out', 'file.open')}
+        >
           Open…
         </button>
-        <button onClick={() => runCommand('file.save')} data-testid="cmd-save" title={tip('Save the workflow', 'file.save')}>
+        <button
+          onClick={() => runCommand('file.save')}
+          data-testid="cmd-save"
+          title={tip('Save the workflow', 'file.save')}
+        >
           Save
         </button>
-        <button onClick={() => runCommand('file.saveAs')} data-testid="cmd-save-as" title={tip('Save under another name', 'file.saveAs')}>
+        <button
+          onClick={() => runCommand('file.saveAs')}
+          data-testid="cmd-save-as"
+          title={tip('Save under another name', 'file.saveAs')}
+        >
           Save as…
         </button>
-        <button onClick={() => runCommand('file.export')} data-testid="cmd-export" title={tip('A shareable copy without local paths', 'file.export')}>
+        <button
+          onClick={() => runCommand('file.export')}
+          data-testid="cmd-export"
+          title={tip('A shareable copy without local paths', 'file.export')}
+        >
           Export
         </button>
         <button onClick={props.onTemplates} data-testid="cmd-templates" title="Start from a template">
@@ -56,16 +76,34 @@ export function Toolbar(props: { onTemplates: () => void }) {
         />
       </nav>
       <nav className="tb-group">
-        <button disabled={!canUndo} onClick={() => runCommand('edit.undo')} data-testid="cmd-undo" title={tip('Undo', 'edit.undo')}>
+        <button
+          disabled={!canUndo}
+          onClick={() => runCommand('edit.undo')}
+          data-testid="cmd-undo"
+          title={tip('Undo', 'edit.undo')}
+        >
           ↶
         </button>
-        <button disabled={!canRedo} onClick={() => runCommand('edit.redo')} data-testid="cmd-redo" title={tip('Redo', 'edit.redo')}>
+        <button
+          disabled={!canRedo}
+          onClick={() => runCommand('edit.redo')}
+          data-testid="cmd-redo"
+          title={tip('Redo', 'edit.redo')}
+        >
           ↷
         </button>
-        <button onClick={() => runCommand('edit.group')} title={tip('Group the selected nodes', 'edit.group')} data-testid="cmd-group">
+        <button
+          onClick={() => runCommand('edit.group')}
+          title={tip('Group the selected nodes', 'edit.group')}
+          data-testid="cmd-group"
+        >
           Group
         </button>
-        <button onClick={() => runCommand('view.fit')} title={tip('Fit the graph in view', 'view.fit')} data-testid="cmd-fit">
+        <button
+          onClick={() => runCommand('view.fit')}
+          title={tip('Fit the graph in view', 'view.fit')}
+          data-testid="cmd-fit"
+        >
           Fit
         </button>
         <button
@@ -89,10 +127,21 @@ export function Toolbar(props: { onTemplates: () => void }) {
       </nav>
       <div className="tb-spacer" />
       <nav className="tb-group">
-        <button className="run" onClick={() => runCommand('run.start')} data-testid="cmd-run" title={tip('Validate and queue this workflow', 'run.start')}>
+        <button
+          className="run"
+          onClick={() => runCommand('run.start')}
+          data-testid="cmd-run"
+          title={tip('Validate and queue this workflow', 'run.start')}
+        >
           ▶ Run
         </button>
-        <button className="cancel" disabled={!busy} onClick={() => runCommand('run.cancel')} data-testid="cmd-cancel" title={tip('Cancel the running workflow', 'run.cancel')}>
+        <button
+          className="cancel"
+          disabled={!busy}
+          onClick={() => runCommand('run.cancel')}
+          data-testid="cmd-cancel"
+          title={tip('Cancel the running workflow', 'run.cancel')}
+        >
           ■ Cancel
         </button>
       </nav>

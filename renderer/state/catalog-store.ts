@@ -20,7 +20,11 @@ export async function loadCatalog(): Promise<void> {
     const [catalog, settings] = await Promise.all([api()['nodes.catalog']({}), api()['settings.get']({})]);
     catalogStore.set({ entries: catalog.nodes, index: indexCatalog(catalog.nodes), settings, loaded: true });
   } catch (e) {
-    catalogStore.set({ ...catalogStore.get(), loaded: true, error: `Could not load the node catalog: ${(e as Error).message}` });
+    catalogStore.set({
+      ...catalogStore.get(),
+      loaded: true,
+      error: `Could not load the node catalog: ${(e as Error).message}`,
+    });
   }
 }
 

@@ -22,7 +22,11 @@ function baseName(path: string): string {
 /** A file name for the Save dialog: the tab's file name, else its title. */
 export function suggestedFileName(tab: { title: string; path?: string }): string {
   const raw = tab.path ? baseName(tab.path) : tab.title;
-  const clean = (stem(raw).replace(/[\\/:*?"<>|\x00-\x1f]+/g, '_').trim() || 'workflow').slice(0, 120);
+  const clean = (
+    stem(raw)
+      .replace(/[\\/:*?"<>|\x00-\x1f]+/g, '_')
+      .trim() || 'workflow'
+  ).slice(0, 120);
   return `${clean}.json`;
 }
 
@@ -55,7 +59,11 @@ export async function openWithDialog(d: DesktopExtras): Promise<string | undefin
  * Save: to the tab's file when it has one (the main process guards it), else — and for Save As —
  * through the Save dialog. Returns where it was written, or undefined when cancelled or failed.
  */
-export async function saveWithDesktop(d: DesktopExtras, tabId: string, saveAs = false): Promise<SavedWorkflow | undefined> {
+export async function saveWithDesktop(
+  d: DesktopExtras,
+  tabId: string,
+  saveAs = false,
+): Promise<SavedWorkflow | undefined> {
   const tab = getTab(tabId);
   if (!tab) return undefined;
   const doc = tab.history.doc;
@@ -68,7 +76,15 @@ export async function saveWithDesktop(d: DesktopExtras, tabId: string, saveAs = 
     // the tab may have changed while the dialog was open: only a tab still showing this document is clean
     const now = getTab(tabId);
     const sameDoc = now?.history.doc === doc;
-    markSaved(tabId, { path: saved.path, baseMtimeMs: saved.mtimeMs, ...(saved.path !== tab.path ? { title: stem(saved.name) } : {}) }, sameDoc);
+    markSaved(
+      tabId,
+      {
+        path: saved.path,
+        baseMtimeMs: saved.mtimeMs,
+        ...(saved.path !== tab.path ? { title: stem(saved.name) } : {}),
+      },
+      sameDoc,
+    );
     return saved;
   } catch (e) {
     toast(`Could not save “${tab.title}”: ${(e as Error).message}`, 'error', 8000);
@@ -77,7 +93,14 @@ export async function saveWithDesktop(d: DesktopExtras, tabId: string, saveAs = 
 }
 
 /** Export: the host's shareable copy, written where the user picks in the Save dialog. */
-export async function exportWithDesktop(d: DesktopExtras, shareable: WorkflowDocument, tab: { title: string; path?: string }): Promise<SavedWorkflow | undefined> {
-  const saved = await d.saveWorkflowDialog(shareable, suggestedFileName(tab).replace(WORKFLOW_EXT, '-shared.json'));
+export async function exportWithDesktop(
+  d: DesktopExtras,
+  shareable: WorkflowDocument,
+  tab: { title: string; path?: string },
+): Promise<SavedWorkflow | undefined> {
+  const saved = await d.saveWorkflowDialog(
+    shareable,
+    suggestedFileName(tab).replace(WORKFLOW_EXT, '-shared.json'),
+  );
   return saved ?? undefined;
 }

@@ -5,7 +5,13 @@
 import type { NodeCatalogEntry } from '../../nodes/engine/catalog';
 import type { InputSpec } from '../../nodes/sdk/define';
 import { isWidgetType, socketCompatible, type SocketType } from '../../nodes/sdk/sockets';
-import type { SeedControlMode, WorkflowDocument, WorkflowEdge, WorkflowGroup, WorkflowNode } from '../../workflows/schema';
+import type {
+  SeedControlMode,
+  WorkflowDocument,
+  WorkflowEdge,
+  WorkflowGroup,
+  WorkflowNode,
+} from '../../workflows/schema';
 
 export type Doc = WorkflowDocument;
 export interface XY {
@@ -71,7 +77,12 @@ export function setSeedControl(doc: Doc, node: string, input: string, mode: Seed
  * The seed after a run: `increment` adds one (wrapping from max to min), `randomize` draws a
  * whole number in [min, max] with `random` (0 ≤ r < 1); `fixed` keeps it.
  */
-export function nextSeed(mode: SeedControlMode, current: number, range: { min?: number; max?: number }, random: () => number = Math.random): number {
+export function nextSeed(
+  mode: SeedControlMode,
+  current: number,
+  range: { min?: number; max?: number },
+  random: () => number = Math.random,
+): number {
   const min = range.min ?? 0;
   const max = range.max ?? 2 ** 32 - 1;
   if (mode === 'fixed') return current;
@@ -83,7 +94,11 @@ export function nextSeed(mode: SeedControlMode, current: number, range: { min?: 
  * Seed changes due after a run, as [node, input, value]: every INT input with a seed control
  * other than fixed and no link into it (from its literal value, or its default when unset).
  */
-export function seedUpdates(doc: Doc, catalog: CatalogIndex, random: () => number = Math.random): Array<[string, string, number]> {
+export function seedUpdates(
+  doc: Doc,
+  catalog: CatalogIndex,
+  random: () => number = Math.random,
+): Array<[string, string, number]> {
   const out: Array<[string, string, number]> = [];
   for (const [id, n] of Object.entries(doc.nodes)) {
     for (const [input, mode] of Object.entries(n.seedControl ?? {})) {
@@ -112,7 +127,12 @@ export function moveNodes(doc: Doc, positions: Record<string, XY>): void {
   }
 }
 
-export function removeItems(doc: Doc, nodes: readonly string[], edges: readonly string[], groups: readonly string[] = []): void {
+export function removeItems(
+  doc: Doc,
+  nodes: readonly string[],
+  edges: readonly string[],
+  groups: readonly string[] = [],
+): void {
   const gone = new Set(nodes);
   for (const id of nodes) delete doc.nodes[id];
   const edgeSet = new Set(edges);
@@ -125,11 +145,21 @@ export function removeItems(doc: Doc, nodes: readonly string[], edges: readonly 
 }
 
 /** The socket type of an output / input, or undefined when the node or socket is unknown. */
-export function outputType(catalog: CatalogIndex, doc: Doc, node: string, output: string): SocketType | undefined {
+export function outputType(
+  catalog: CatalogIndex,
+  doc: Doc,
+  node: string,
+  output: string,
+): SocketType | undefined {
   const n = doc.nodes[node];
   return n ? catalog.get(n.type)?.outputs[output]?.type : undefined;
 }
-export function inputSpec(catalog: CatalogIndex, doc: Doc, node: string, input: string): InputSpec | undefined {
+export function inputSpec(
+  catalog: CatalogIndex,
+  doc: Doc,
+  node: string,
+  input: string,
+): InputSpec | undefined {
   const n = doc.nodes[node];
   return n ? catalog.get(n.type)?.inputs[input] : undefined;
 }
@@ -188,7 +218,11 @@ function reaches(doc: Doc, start: string, target: string): boolean {
 }
 
 /** Adds an edge, replacing any edge already feeding that input. Returns the new edge id. */
-export function connect(doc: Doc, from: { node: string; output: string }, to: { node: string; input: string }): string {
+export function connect(
+  doc: Doc,
+  from: { node: string; output: string },
+  to: { node: string; input: string },
+): string {
   doc.edges = doc.edges.filter((e) => !(e.to.node === to.node && e.to.input === to.input));
   const taken = new Set(doc.edges.map((e) => e.id));
   let n = doc.edges.length + 1;
@@ -235,7 +269,11 @@ export function pasteFragment(doc: Doc, fragment: Doc, offset: XY): { nodes: str
   const groups: string[] = [];
   for (const g of fragment.groups ?? []) {
     const id = freshId('group', (x) => (doc.groups ?? []).some((y) => y.id === x));
-    (doc.groups ??= []).push({ ...structuredClone(g), id, bounds: { ...g.bounds, x: g.bounds.x + offset.x, y: g.bounds.y + offset.y } });
+    (doc.groups ??= []).push({
+      ...structuredClone(g),
+      id,
+      bounds: { ...g.bounds, x: g.bounds.x + offset.x, y: g.bounds.y + offset.y },
+    });
     groups.push(id);
   }
   return { nodes: [...rename.values()], groups };
@@ -256,7 +294,12 @@ export const GROUP_COLORS = ['#3f5a7a', '#4d6b3c', '#7a4a3f', '#6b4d7a', '#7a6a3
 
 export function addGroup(doc: Doc, bounds: WorkflowGroup['bounds'], title = 'Group'): string {
   const id = freshId('group', (x) => (doc.groups ?? []).some((g) => g.id === x));
-  (doc.groups ??= []).push({ id, title, color: GROUP_COLORS[(doc.groups?.length ?? 0) % GROUP_COLORS.length], bounds });
+  (doc.groups ??= []).push({
+    id,
+    title,
+    color: GROUP_COLORS[(doc.groups?.length ?? 0) % GROUP_COLORS.length],
+    bounds,
+  });
   return id;
 }
 
@@ -272,6 +315,12 @@ export function updateGroup(doc: Doc, id: string, patch: Partial<Omit<WorkflowGr
 export function nodesInGroup(doc: Doc, group: WorkflowGroup): string[] {
   const b = group.bounds;
   return Object.entries(doc.nodes)
-    .filter(([, n]) => n.position.x >= b.x && n.position.y >= b.y && n.position.x < b.x + b.width && n.position.y < b.y + b.height)
+    .filter(
+      ([, n]) =>
+        n.position.x >= b.x &&
+        n.position.y >= b.y &&
+        n.position.x < b.x + b.width &&
+        n.position.y < b.y + b.height,
+    )
     .map(([id]) => id);
 }

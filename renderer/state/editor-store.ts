@@ -73,7 +73,10 @@ export function openTab(doc: WorkflowDocument, opts: OpenTabOptions = {}): strin
     ...(opts.viewport ? { viewport: opts.viewport } : {}),
     problems: [],
   };
-  editorStore.update((s) => ({ tabs: [...s.tabs, tab], activeId: opts.activate === false ? (s.activeId ?? id) : id }));
+  editorStore.update((s) => ({
+    tabs: [...s.tabs, tab],
+    activeId: opts.activate === false ? (s.activeId ?? id) : id,
+  }));
   return id;
 }
 
@@ -148,15 +151,26 @@ export function sealHistory(tabId: string): void {
 export function setSelection(tabId: string, sel: Partial<Selection>): void {
   updateTab(tabId, (t) => {
     const next = { ...t.selection, ...sel };
-    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-    if (same(next.nodes, t.selection.nodes) && same(next.edges, t.selection.edges) && same(next.groups, t.selection.groups)) return t;
+    const same = (a: readonly string[], b: readonly string[]) =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    if (
+      same(next.nodes, t.selection.nodes) &&
+      same(next.edges, t.selection.edges) &&
+      same(next.groups, t.selection.groups)
+    )
+      return t;
     return { ...t, selection: next };
   });
 }
 
 export function setViewport(tabId: string, viewport: Viewport): void {
   updateTab(tabId, (t) =>
-    t.viewport && t.viewport.x === viewport.x && t.viewport.y === viewport.y && t.viewport.zoom === viewport.zoom ? t : { ...t, viewport },
+    t.viewport &&
+    t.viewport.x === viewport.x &&
+    t.viewport.y === viewport.y &&
+    t.viewport.zoom === viewport.zoom
+      ? t
+      : { ...t, viewport },
   );
 }
 
@@ -173,7 +187,11 @@ export function setSeedMode(tabId: string, node: string, input: string, mode: Se
  * After a save: where it went, and not dirty — unless `clean` is false (the tab was edited while
  * the save dialog was open, so what it shows is not what was written).
  */
-export function markSaved(tabId: string, opts: { title?: string; path?: string; baseMtimeMs?: number } = {}, clean = true): void {
+export function markSaved(
+  tabId: string,
+  opts: { title?: string; path?: string; baseMtimeMs?: number } = {},
+  clean = true,
+): void {
   updateTab(tabId, (t) => {
     const { restored: _r, ...rest } = t;
     return { ...rest, ...opts, dirty: clean ? false : t.dirty };

@@ -63,7 +63,9 @@ export function docSignatures(doc: Doc): Map<string, string> {
     const node = doc.nodes[id];
     if (!node || visiting.has(id)) return undefined;
     visiting.add(id);
-    const links = (incoming.get(id) ?? []).sort((x, y) => (x.input < y.input ? -1 : x.input > y.input ? 1 : 0));
+    const links = (incoming.get(id) ?? []).sort((x, y) =>
+      x.input < y.input ? -1 : x.input > y.input ? 1 : 0,
+    );
     const linked = new Set(links.map((l) => l.input));
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node.values)) if (!linked.has(k)) values[k] = v;
@@ -122,7 +124,11 @@ export function pastRuns(history: readonly HistoryEntry[]): PastRuns {
  * Expected milliseconds of each node of `doc` (see the rules at the top); nodes with no estimate
  * are absent. `isVolatile` says whether a node type is never cached.
  */
-export function expectedDurations(doc: Doc, past: PastRuns, isVolatile: (type: string) => boolean = () => false): Map<string, number> {
+export function expectedDurations(
+  doc: Doc,
+  past: PastRuns,
+  isVolatile: (type: string) => boolean = () => false,
+): Map<string, number> {
   const out = new Map<string, number>();
   const sigs = docSignatures(doc);
   for (const [id, node] of Object.entries(doc.nodes)) {

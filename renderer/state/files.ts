@@ -124,7 +124,10 @@ function snapshot(s: EditorState): SaveAutosave {
 
 /** What autosave cares about: changes of documents, titles, files, viewports, tabs, active tab. */
 function persistKey(s: EditorState): unknown[] {
-  return [s.activeId, ...s.tabs.flatMap((t) => [t.id, t.title, t.dirty, t.path, t.baseMtimeMs, t.viewport, t.history.doc])];
+  return [
+    s.activeId,
+    ...s.tabs.flatMap((t) => [t.id, t.title, t.dirty, t.path, t.baseMtimeMs, t.viewport, t.history.doc]),
+  ];
 }
 
 const DEBOUNCE_MS = 300;
@@ -166,7 +169,10 @@ export function startAutosave(onSaved?: (at: number) => void): () => void {
     const now = Date.now();
     if (timer === undefined) firstChangeAt = now;
     else clearTimeout(timer);
-    timer = setTimeout(() => void flush(), Math.max(0, Math.min(DEBOUNCE_MS, firstChangeAt + MAX_WAIT_MS - now)));
+    timer = setTimeout(
+      () => void flush(),
+      Math.max(0, Math.min(DEBOUNCE_MS, firstChangeAt + MAX_WAIT_MS - now)),
+    );
   });
   return () => {
     unsubscribe();
@@ -196,6 +202,9 @@ export async function restoreAutosave(): Promise<boolean> {
     });
   }
   const active = saved.activeTab;
-  editorStore.update((s) => ({ ...s, activeId: active && s.tabs.some((t) => t.id === active) ? active : s.tabs[0]?.id }));
+  editorStore.update((s) => ({
+    ...s,
+    activeId: active && s.tabs.some((t) => t.id === active) ? active : s.tabs[0]?.id,
+  }));
   return true;
 }

@@ -37,7 +37,10 @@ export function applyEdit(h: DocHistory, recipe: (draft: Doc) => void, key?: str
   const last = h.past[h.past.length - 1];
   let past: HistoryStep[];
   if (key !== undefined && !h.sealed && last?.key === key) {
-    past = [...h.past.slice(0, -1), { patches: [...last.patches, ...patches], inverse: [...inverse, ...last.inverse], key }];
+    past = [
+      ...h.past.slice(0, -1),
+      { patches: [...last.patches, ...patches], inverse: [...inverse, ...last.inverse], key },
+    ];
   } else {
     past = [...h.past, { patches, inverse, ...(key !== undefined ? { key } : {}) }];
     if (past.length > MAX_STEPS) past = past.slice(past.length - MAX_STEPS);
@@ -48,13 +51,23 @@ export function applyEdit(h: DocHistory, recipe: (draft: Doc) => void, key?: str
 export function undo(h: DocHistory): DocHistory {
   const step = h.past[h.past.length - 1];
   if (!step) return h;
-  return { doc: applyPatches(h.doc, step.inverse), past: h.past.slice(0, -1), future: [step, ...h.future], sealed: true };
+  return {
+    doc: applyPatches(h.doc, step.inverse),
+    past: h.past.slice(0, -1),
+    future: [step, ...h.future],
+    sealed: true,
+  };
 }
 
 export function redo(h: DocHistory): DocHistory {
   const step = h.future[0];
   if (!step) return h;
-  return { doc: applyPatches(h.doc, step.patches), past: [...h.past, step], future: h.future.slice(1), sealed: true };
+  return {
+    doc: applyPatches(h.doc, step.patches),
+    past: [...h.past, step],
+    future: h.future.slice(1),
+    sealed: true,
+  };
 }
 
 export function seal(h: DocHistory): DocHistory {

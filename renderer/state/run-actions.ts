@@ -60,7 +60,10 @@ function applySeedControls(tabId: string): void {
 /** The run now executing (or the first queued one). */
 export function currentRunId(): string | undefined {
   const s = runStore.get();
-  return s.queue.find((q) => q.state === 'running')?.runId ?? (s.current && s.runs[s.current]?.phase === 'running' ? s.current : undefined);
+  return (
+    s.queue.find((q) => q.state === 'running')?.runId ??
+    (s.current && s.runs[s.current]?.phase === 'running' ? s.current : undefined)
+  );
 }
 
 export async function cancelRun(runId = currentRunId()): Promise<void> {

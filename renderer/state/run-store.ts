@@ -59,7 +59,14 @@ export interface RunState {
   history: readonly HistoryEntry[];
 }
 
-export const runStore = createStore<RunState>({ runs: {}, runTabs: {}, lastByTab: {}, runDocs: {}, queue: [], history: [] });
+export const runStore = createStore<RunState>({
+  runs: {},
+  runTabs: {},
+  lastByTab: {},
+  runDocs: {},
+  queue: [],
+  history: [],
+});
 
 const KEEP_RUNS = 30;
 
@@ -99,7 +106,9 @@ export function reduceRun(run: RunView | undefined, e: UiEngineEvent, now: numbe
       return { ...r, phase: 'running', startedAt: now, order: e.order, nodes };
     }
     case 'node_start':
-      return withNode({ ...r, progress: undefined, running: { node: e.node, since: now } }, e.node, { phase: 'running' });
+      return withNode({ ...r, progress: undefined, running: { node: e.node, since: now } }, e.node, {
+        phase: 'running',
+      });
     case 'node_cached': {
       const outputs = [...r.outputs, ...(e.artifacts ?? []).map((a) => ({ ...a, node: e.node }))];
       return withNode({ ...r, outputs }, e.node, { phase: 'cached' });
@@ -130,17 +139,34 @@ export function reduceRun(run: RunView | undefined, e: UiEngineEvent, now: numbe
     case 'run_done':
       return { ...r, phase: 'done', finishedAt: now, progress: undefined, running: undefined };
     case 'run_error': {
-      let next: RunView = { ...r, phase: 'error', finishedAt: now, progress: undefined, running: undefined, error: e.error.message };
+      let next: RunView = {
+        ...r,
+        phase: 'error',
+        finishedAt: now,
+        progress: undefined,
+        running: undefined,
+        error: e.error.message,
+      };
       if (e.error.node) next = withNode(next, e.error.node, { phase: 'error', message: e.error.message });
       // nodes still marked queued/running never ran
       const nodes: Record<string, NodeRunState> = {};
-      for (const [id, st] of Object.entries(next.nodes)) nodes[id] = st.phase === 'running' && id !== e.error.node ? { phase: 'queued' } : st;
+      for (const [id, st] of Object.entries(next.nodes))
+        nodes[id] = st.phase === 'running' && id !== e.error.node ? { phase: 'queued' } : st;
       return { ...next, nodes };
     }
     case 'run_cancelled': {
       const nodes: Record<string, NodeRunState> = {};
-      for (const [id, st] of Object.entries(r.nodes)) nodes[id] = st.phase === 'running' ? { phase: 'queued', message: 'cancelled' } : st;
-      return { ...r, phase: 'cancelled', finishedAt: now, progress: undefined, running: undefined, nodes, error: 'Cancelled.' };
+      for (const [id, st] of Object.entries(r.nodes))
+        nodes[id] = st.phase === 'running' ? { phase: 'queued', message: 'cancelled' } : st;
+      return {
+        ...r,
+        phase: 'cancelled',
+        finishedAt: now,
+        progress: undefined,
+        running: undefined,
+        nodes,
+        error: 'Cancelled.',
+      };
     }
   }
 }
@@ -148,7 +174,10 @@ export function reduceRun(run: RunView | undefined, e: UiEngineEvent, now: numbe
 export function handleHostEvent(e: HostEvent, now = Date.now()): void {
   if (e.channel === 'queue') return setQueue(e.queue);
   if (e.channel === 'history') {
-    runStore.update((s) => ({ ...s, history: [e.entry, ...s.history.filter((h) => h.runId !== e.entry.runId)] }));
+    runStore.update((s) => ({
+      ...s,
+      history: [e.entry, ...s.history.filter((h) => h.runId !== e.entry.runId)],
+    }));
     return;
   }
   const ev = e.event;

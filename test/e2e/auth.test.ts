@@ -14,7 +14,10 @@ describe('browser mode with an access token', { timeout: 60_000 }, () => {
 
   before(async () => {
     await ensureRendererBuilt();
-    [studio, browser] = await Promise.all([startStudio({ host: '127.0.0.1', token: 'x-secret-token' }), launchBrowser()]);
+    [studio, browser] = await Promise.all([
+      startStudio({ host: '127.0.0.1', token: 'x-secret-token' }),
+      launchBrowser(),
+    ]);
   });
   after(async () => {
     await browser?.close();
@@ -31,7 +34,10 @@ describe('browser mode with an access token', { timeout: 60_000 }, () => {
     }
     const api = await page.request.post(studio.url + 'api/nodes.catalog', { data: {} });
     assert.equal(api.status(), 401);
-    const bearerWrong = await page.request.post(studio.url + 'api/nodes.catalog', { data: {}, headers: { Authorization: 'Bearer nope' } });
+    const bearerWrong = await page.request.post(studio.url + 'api/nodes.catalog', {
+      data: {},
+      headers: { Authorization: 'Bearer nope' },
+    });
     assert.equal(bearerWrong.status(), 401);
     await context.close();
   });

@@ -57,7 +57,9 @@ describe('canvas gestures (browser mode, Chromium)', { timeout: 90_000 }, () => 
     await page.mouse.move(h.x + 320, h.y + 60, { steps: 5 });
     await page.mouse.up();
     await page.locator(tid('node-search')).waitFor();
-    const offered = await page.locator('[data-testid^="search-result-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('search-result-'.length)));
+    const offered = await page
+      .locator('[data-testid^="search-result-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('search-result-'.length)));
     assert.ok(offered.includes('video.out') && offered.includes('image.preview'), offered.join());
     assert.ok(!offered.includes('source.test_pattern') && !offered.includes('image.load'), offered.join());
     await page.click(tid('search-result-video.out'));
@@ -140,65 +142,100 @@ describe('canvas gestures (browser mode, Chromium)', { timeout: 90_000 }, () => 
    * The held run reads a named pipe (see held-input.ts), so it stays running until the test
    * writes the image: no race with how fast the machine is.
    */
-  test('Esc cancels the running run; queued runs can be reordered and removed', { skip: !FIFO_SUPPORTED && 'needs mkfifo' }, async () => {
-    const inputDir = studio.host.currentSettings.inputDir;
-    await mkdir(inputDir, { recursive: true });
-    held = new HeldInput(join(inputDir, 'hold.png'));
-    await held.create();
-    const doc = {
-      schemaVersion: 1,
-      meta: { title: 'Held' },
-      nodes: {
-        hold: { type: 'image.load', version: 1, position: { x: 0, y: 0 }, values: { image: 'hold.png' } },
-        show: { type: 'image.preview', version: 1, position: { x: 320, y: 0 }, values: { frame: 'middle', max_size: 64 } },
-      },
-      edges: [{ id: 'e1', from: { node: 'hold', output: 'image' }, to: { node: 'show', input: 'images' } }],
-    };
-    await page.setInputFiles(tid('open-file-input'), { name: 'held.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
-    await page.locator(tid('node-hold')).waitFor();
-    await page.click(tid('panel-queue'));
-    const items = () =>
-      page
-        .locator('[data-testid^="queue-item-"]')
-        .evaluateAll((els) => els.map((e): [string | null, string] => [e.getAttribute('data-run-id'), e.getAttribute('class') ?? '']));
+  test(
+    'Esc cancels the running run; queued runs can be reordered and removed',
+    { skip: !FIFO_SUPPORTED && 'needs mkfifo' },
+    async () => {
+      const inputDir = studio.host.currentSettings.inputDir;
+      await mkdir(inputDir, { recursive: true });
+      held = new HeldInput(join(inputDir, 'hold.png'));
+      await held.create();
+      const doc = {
+        schemaVersion: 1,
+        meta: { title: 'Held' },
+        nodes: {
+          hold: { type: 'image.load', version: 1, position: { x: 0, y: 0 }, values: { image: 'hold.png' } },
+          show: {
+            type: 'image.preview',
+            version: 1,
+            position: { x: 320, y: 0 },
+            values: { frame: 'middle', max_size: 64 },
+          },
+        },
+        edges: [{ id: 'e1', from: { node: 'hold', output: 'image' }, to: { node: 'show', input: 'images' } }],
+      };
+      await page.setInputFiles(tid('open-file-input'), {
+        name: 'held.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(doc)),
+      });
+      await page.locator(tid('node-hold')).waitFor();
+      await page.click(tid('panel-queue'));
+      const items = () =>
+        page
+          .locator('[data-testid^="queue-item-"]')
+          .evaluateAll((els) =>
+            els.map((e): [string | null, string] => [
+              e.getAttribute('data-run-id'),
+              e.getAttribute('class') ?? '',
+            ]),
+          );
 
-    // Esc cancels the running run (it ends once its read returns)
-    await page.click(tid('cmd-run'));
-    await page.locator('[data-testid="queue-item-0"].running').waitFor();
-    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
-    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/run.cancel')), page.keyboard.press('Escape')]);
-    await held.release();
-    await page.locator('[data-testid="progress"][data-phase="cancelled"]').waitFor({ timeout: 20_000 });
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="queue-item-"]').length === 0);
+      // Esc cancels the running run (it ends once its read returns)
+      await page.click(tid('cmd-run'));
+      await page.locator('[data-testid="queue-item-0"].running').waitFor();
+      await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/run.cancel')),
+        page.keyboard.press('Escape'),
+      ]);
+      await held.release();
+      await page.locator('[data-testid="progress"][data-phase="cancelled"]').waitFor({ timeout: 20_000 });
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid^="queue-item-"]').length === 0,
+      );
 
-    // while one is held running, the two queued behind it can be reordered and removed
-    await held.create();
-    await page.click(tid('cmd-run'));
-    await page.locator('[data-testid="queue-item-0"].running').waitFor();
-    await page.click(tid('cmd-run'));
-    await page.click(tid('cmd-run'));
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="queue-item-"]').length === 3);
-    const [[a], [b], [c]] = await items();
-    await page.click(tid('queue-up-2'));
-    await page.waitForFunction((want) => document.querySelector('[data-testid="queue-item-1"]')?.getAttribute('data-run-id') === want, c);
-    assert.deepEqual(await items(), [
-      [a, 'running'],
-      [c, 'queued'],
-      [b, 'queued'],
-    ]);
-    for (const id of [b, c]) {
-      await page.click(`[data-run-id="${id}"] [title="Remove from the queue"]`);
-      await page.locator(`[data-run-id="${id}"]`).waitFor({ state: 'detached' });
-    }
-    assert.deepEqual(await items(), [[a, 'running']], 'the held run is still running');
-    await held.release();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="queue-item-"]').length === 0, null, { timeout: 20_000 });
-    await page.locator('[data-testid="progress"][data-phase="done"]').waitFor({ timeout: 20_000 });
-    await page.click(tid('panel-history'));
-    // the earlier run, the cancelled one and the one released; the removed ones never ran
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="history-item"]').length === 3);
-    await page.click(tid('panel-outputs'));
-  });
+      // while one is held running, the two queued behind it can be reordered and removed
+      await held.create();
+      await page.click(tid('cmd-run'));
+      await page.locator('[data-testid="queue-item-0"].running').waitFor();
+      await page.click(tid('cmd-run'));
+      await page.click(tid('cmd-run'));
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid^="queue-item-"]').length === 3,
+      );
+      const [[a], [b], [c]] = await items();
+      await page.click(tid('queue-up-2'));
+      await page.waitForFunction(
+        (want) =>
+          document.querySelector('[data-testid="queue-item-1"]')?.getAttribute('data-run-id') === want,
+        c,
+      );
+      assert.deepEqual(await items(), [
+        [a, 'running'],
+        [c, 'queued'],
+        [b, 'queued'],
+      ]);
+      for (const id of [b, c]) {
+        await page.click(`[data-run-id="${id}"] [title="Remove from the queue"]`);
+        await page.locator(`[data-run-id="${id}"]`).waitFor({ state: 'detached' });
+      }
+      assert.deepEqual(await items(), [[a, 'running']], 'the held run is still running');
+      await held.release();
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid^="queue-item-"]').length === 0,
+        null,
+        { timeout: 20_000 },
+      );
+      await page.locator('[data-testid="progress"][data-phase="done"]').waitFor({ timeout: 20_000 });
+      await page.click(tid('panel-history'));
+      // the earlier run, the cancelled one and the one released; the removed ones never ran
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="history-item"]').length === 3,
+      );
+      await page.click(tid('panel-outputs'));
+    },
+  );
 
   test('the image picker lists the input folder and shows a thumbnail of the chosen file', async () => {
     const inputDir = studio.host.currentSettings.inputDir;
@@ -211,13 +248,21 @@ describe('canvas gestures (browser mode, Chromium)', { timeout: 90_000 }, () => 
     await page.click(tid('lib-item-image.load'));
     const select = page.locator(tid('input-load_1-image'));
     await select.focus();
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="input-load_1-image"] option')].some((o) => o.textContent === 'photo.png'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="input-load_1-image"] option')].some(
+        (o) => o.textContent === 'photo.png',
+      ),
+    );
     const options = await select.locator('option').allInnerTexts();
     assert.ok(!options.includes('notes.txt'), options.join());
     await select.selectOption('photo.png');
     const thumb = page.locator(`${tid('widget-load_1-image')} img.w-thumb`);
     await thumb.waitFor();
-    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-testid="widget-load_1-image"] img.w-thumb')?.naturalWidth ?? 0) === 8);
+    await page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLImageElement>('[data-testid="widget-load_1-image"] img.w-thumb')
+          ?.naturalWidth ?? 0) === 8,
+    );
   });
 
   test('no page errors', () => {

@@ -18,7 +18,12 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-async function dragLink(page: Page, from: string, to: string, beforeRelease?: () => Promise<void>): Promise<void> {
+async function dragLink(
+  page: Page,
+  from: string,
+  to: string,
+  beforeRelease?: () => Promise<void>,
+): Promise<void> {
   const a = await center(page, from);
   const b = await center(page, to);
   await page.mouse.move(a.x, a.y);
@@ -65,7 +70,10 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
     const box = await node.boundingBox();
     assert.ok(box);
     // the node's top-left corner is where the pointer dropped it
-    assert.ok(Math.abs(box.x - (pane.x + 120)) < 30 && Math.abs(box.y - (pane.y + 120)) < 30, JSON.stringify({ box, pane }));
+    assert.ok(
+      Math.abs(box.x - (pane.x + 120)) < 30 && Math.abs(box.y - (pane.y + 120)) < 30,
+      JSON.stringify({ box, pane }),
+    );
     assert.equal(await node.getAttribute('data-node-type'), 'source.test_pattern');
   });
 
@@ -137,7 +145,9 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
         new Promise<number>((resolve, reject) => {
           if (v.readyState >= 1) return resolve(v.duration);
           v.addEventListener('loadedmetadata', () => resolve(v.duration), { once: true });
-          v.addEventListener('error', () => reject(new Error(`video error ${v.error?.code}`)), { once: true });
+          v.addEventListener('error', () => reject(new Error(`video error ${v.error?.code}`)), {
+            once: true,
+          });
         }),
     );
     // 33 frames at 16 fps
@@ -156,9 +166,19 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
     await page.click(`${tid('widget-video-quality')} [aria-label="increase quality"]`);
     assert.equal(await page.locator(tid('value-video-quality')).innerText(), '20');
     await page.keyboard.press('Control+Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid="node-video"]')?.getAttribute('data-phase') === 'running' || document.querySelectorAll('[data-testid="output-video"]').length === 0, null, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        () =>
+          document.querySelector('[data-testid="node-video"]')?.getAttribute('data-phase') === 'running' ||
+          document.querySelectorAll('[data-testid="output-video"]').length === 0,
+        null,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     await page.locator('[data-testid="progress"][data-phase="done"]').waitFor({ timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelector('[data-testid="node-video"]')?.getAttribute('data-phase') === 'done');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="node-video"]')?.getAttribute('data-phase') === 'done',
+    );
     assert.equal(await page.locator(tid('node-pattern')).getAttribute('data-phase'), 'cached');
     assert.equal(await page.locator(tid('node-preview')).getAttribute('data-phase'), 'cached');
     assert.equal(await page.locator(tid('node-status-pattern')).innerText(), 'cached');
@@ -191,7 +211,9 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
     await page.waitForSelector('body[data-ready="true"]');
     await page.locator(tid('node-video')).waitFor();
     assert.equal(await page.locator(tid('value-video-quality')).innerText(), '20');
-    const titles = await page.locator('.tab').evaluateAll((els) => els.map((e) => e.getAttribute('data-title')));
+    const titles = await page
+      .locator('.tab')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-title')));
     assert.deepEqual(titles, ['Untitled', 'Test Pattern']);
     // the other tab kept its graph too
     await page.locator('.tab', { hasText: 'Untitled' }).click();
@@ -217,7 +239,10 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
   });
 
   test('a video made by Video Out dropped on the canvas opens its workflow in a new tab', async () => {
-    const mp4 = (await readdir(studio.outputDir)).filter((n) => n.endsWith('.mp4')).sort().pop();
+    const mp4 = (await readdir(studio.outputDir))
+      .filter((n) => n.endsWith('.mp4'))
+      .sort()
+      .pop();
     assert.ok(mp4, 'a video was written');
     const base64 = (await readFile(join(studio.outputDir, mp4))).toString('base64');
     const tabs = await page.locator('.tab').count();
@@ -228,7 +253,13 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
         dt.items.add(new File([bytes], name, { type: 'video/mp4' }));
         const canvas = document.querySelector('[data-testid="canvas"]')!;
         const r = canvas.getBoundingClientRect();
-        const init = { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.left + 200, clientY: r.top + 200 };
+        const init = {
+          dataTransfer: dt,
+          bubbles: true,
+          cancelable: true,
+          clientX: r.left + 200,
+          clientY: r.top + 200,
+        };
         canvas.dispatchEvent(new DragEvent('dragover', init));
         canvas.dispatchEvent(new DragEvent('drop', init));
       },
@@ -241,6 +272,9 @@ describe('editor (browser mode, Chromium)', { timeout: 120_000 }, () => {
   });
 
   test('no page errors', () => {
-    assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !/favicon/.test(e)),
+      [],
+    );
   });
 });

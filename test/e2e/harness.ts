@@ -29,14 +29,18 @@ async function newestMtime(dir: string): Promise<number> {
 
 /** Builds dist/renderer with vite unless it is newer than every file under renderer/ (and the shared modules it bundles). */
 export async function ensureRendererBuilt(): Promise<void> {
-  const built = await stat(join(RENDERER_OUT, 'index.html')).then((s) => s.mtimeMs).catch(() => 0);
+  const built = await stat(join(RENDERER_OUT, 'index.html'))
+    .then((s) => s.mtimeMs)
+    .catch(() => 0);
   const sources = Math.max(
     await newestMtime(RENDERER_SRC),
     await newestMtime(join(ROOT, 'nodes', 'api')),
     await newestMtime(join(ROOT, 'nodes', 'sdk')),
     await newestMtime(join(ROOT, 'workflows')).catch(() => 0),
     // the renderer bundles the menu's command ids and keys
-    await stat(join(ROOT, 'electron', 'commands.ts')).then((s) => s.mtimeMs).catch(() => 0),
+    await stat(join(ROOT, 'electron', 'commands.ts'))
+      .then((s) => s.mtimeMs)
+      .catch(() => 0),
   );
   if (built > sources) return;
   const { build } = await import('vite');
@@ -60,7 +64,11 @@ export async function startStudio(opts: { token?: string; host?: string } = {}):
     dataDir,
     settings: { ...defaultSettings(dataDir, {}), outputDir, diskCacheDir: join(dataDir, 'cache') },
   });
-  const server = await serve(host, { port: 0, ...(opts.host ? { host: opts.host } : {}), ...(opts.token ? { token: opts.token } : {}) });
+  const server = await serve(host, {
+    port: 0,
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
+  });
   return {
     url: server.url,
     token: server.token,
@@ -91,7 +99,11 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-export async function openEditor(browser: Browser, url: string, viewport = { width: 1440, height: 900 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openEditor(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];

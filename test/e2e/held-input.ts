@@ -33,7 +33,8 @@ export class HeldInput {
     try {
       fd = openSync(this.path, constants.O_WRONLY | constants.O_NONBLOCK);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENXIO' || (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if ((e as NodeJS.ErrnoException).code === 'ENXIO' || (e as NodeJS.ErrnoException).code === 'ENOENT')
+        return false;
       throw e;
     }
     try {

@@ -16,7 +16,9 @@ const tid = (id: string) => `[data-testid="${id}"]`;
 
 /** A node's position in flow coordinates, from React Flow's transform. */
 async function flowPosition(page: Page, id: string): Promise<{ x: number; y: number }> {
-  const t = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
+  const t = await page
+    .locator(`.react-flow__node[data-id="${id}"]`)
+    .evaluate((el) => (el as HTMLElement).style.transform);
   const m = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec(t);
   assert.ok(m, `no translate in "${t}"`);
   return { x: Number(m[1]), y: Number(m[2]) };
@@ -57,7 +59,9 @@ describe('editor tools (browser mode, Chromium)', { timeout: 90_000 }, () => {
   test('snap to grid rounds a dropped node and a dragged one to the 10 px grid', async () => {
     await page.click(tid('cmd-snap'));
     assert.equal(await page.locator(tid('cmd-snap')).getAttribute('aria-pressed'), 'true');
-    await page.dragAndDrop(tid('lib-item-image.preview'), '.react-flow__pane', { targetPosition: { x: 123, y: 87 } });
+    await page.dragAndDrop(tid('lib-item-image.preview'), '.react-flow__pane', {
+      targetPosition: { x: 123, y: 87 },
+    });
     await page.locator(tid('node-preview_1')).waitFor();
     assert.deepEqual(await flowPosition(page, 'preview_1'), { x: 120, y: 90 });
     const title = await page.locator(`${tid('node-preview_1')} .sn-title`).boundingBox();
@@ -74,8 +78,12 @@ describe('editor tools (browser mode, Chromium)', { timeout: 90_000 }, () => {
   });
 
   test('Shift+drag on the canvas box-selects the nodes inside the box only', async () => {
-    await page.dragAndDrop(tid('lib-item-image.preview'), '.react-flow__pane', { targetPosition: { x: 130, y: 360 } });
-    await page.dragAndDrop(tid('lib-item-image.preview'), '.react-flow__pane', { targetPosition: { x: 720, y: 120 } });
+    await page.dragAndDrop(tid('lib-item-image.preview'), '.react-flow__pane', {
+      targetPosition: { x: 130, y: 360 },
+    });
+    await page.dragAndDrop(tid('lib-item-image.preview'), '.react-flow__pane', {
+      targetPosition: { x: 720, y: 120 },
+    });
     await page.locator(tid('node-preview_3')).waitFor();
     await clickEmpty();
     assert.equal(await page.locator('.sn.selected').count(), 0);
@@ -86,7 +94,9 @@ describe('editor tools (browser mode, Chromium)', { timeout: 90_000 }, () => {
     await page.mouse.move(pane.x + 560, pane.y + 640, { steps: 5 });
     await page.mouse.up();
     await page.keyboard.up('Shift');
-    const selected = await page.locator('.sn.selected').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')).sort());
+    const selected = await page
+      .locator('.sn.selected')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')).sort());
     assert.deepEqual(selected, ['node-preview_1', 'node-preview_2']);
     // the selection is what Delete removes; undo brings both back
     await page.keyboard.press('Delete');
@@ -112,26 +122,39 @@ describe('editor tools (browser mode, Chromium)', { timeout: 90_000 }, () => {
     await page.keyboard.press('Control+=');
     const viewport = page.locator('.react-flow__viewport');
     // React Flow zooms in by a factor of 1.2, animated
-    await page.waitForFunction(() => /scale\(1\.2\)/.test((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform));
+    await page.waitForFunction(() =>
+      /scale\(1\.2\)/.test((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform),
+    );
     const zoomed = await viewport.evaluate((el) => (el as HTMLElement).style.transform);
 
     // the sampler's seed: increment after each run (runs stubbed: this build has no Wan models)
     let runs = 0;
-    await page.route('**/api/workflow.validate', (r) => r.fulfill({ json: { ok: true, result: { problems: [] } } }));
-    await page.route('**/api/run.enqueue', (r) => r.fulfill({ json: { ok: true, result: { runId: `stub-${++runs}` } } }));
+    await page.route('**/api/workflow.validate', (r) =>
+      r.fulfill({ json: { ok: true, result: { problems: [] } } }),
+    );
+    await page.route('**/api/run.enqueue', (r) =>
+      r.fulfill({ json: { ok: true, result: { runId: `stub-${++runs}` } } }),
+    );
     await page.click(tid('lib-item-wan.sampler'));
     await page.locator(tid('node-sampler_1')).waitFor();
     assert.equal(await page.locator(tid('value-sampler_1-seed')).innerText(), '0');
     await page.selectOption(tid('seed-mode-sampler_1-seed'), 'increment');
     await page.click(tid('cmd-run'));
-    await page.waitForFunction(() => document.querySelector('[data-testid="value-sampler_1-seed"]')?.textContent === '1');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="value-sampler_1-seed"]')?.textContent === '1',
+    );
     await clickEmpty();
     await page.keyboard.press('Control+Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid="value-sampler_1-seed"]')?.textContent === '2');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="value-sampler_1-seed"]')?.textContent === '2',
+    );
     assert.equal(runs, 2);
     await page.unrouteAll();
 
-    const saved = await autosaved(studio, (t) => t.includes('"seedControl"') && t.includes('"seed":2') && /"zoom":(?!1[,}])/.test(t));
+    const saved = await autosaved(
+      studio,
+      (t) => t.includes('"seedControl"') && t.includes('"seed":2') && /"zoom":(?!1[,}])/.test(t),
+    );
     assert.match(saved, /"seedControl":\{"seed":"increment"\}/);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
@@ -155,7 +178,11 @@ function desktopStandIn(names: string[]): void {
   w.__desktopCalls = calls;
   w.__menu = (c: string) => menuListeners.forEach((l) => l(c));
   const post = async (name: string, params: unknown) => {
-    const r = await fetch(`/api/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params ?? {}) });
+    const r = await fetch(`/api/${name}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(params ?? {}),
+    });
     const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
     if (!body.ok) throw new Error(body.error?.message ?? 'failed');
     return body.result;
@@ -171,7 +198,10 @@ function desktopStandIn(names: string[]): void {
   let mtime = 1000;
   api.openWorkflowDialog = async () => {
     calls.push(['openWorkflowDialog']);
-    const result = await post('workflow.import', { name: 'flow.json', base64: btoa(JSON.stringify(w.__nextOpen)) });
+    const result = await post('workflow.import', {
+      name: 'flow.json',
+      base64: btoa(JSON.stringify(w.__nextOpen)),
+    });
     return { path: '/home/me/flow.json', name: 'flow.json', mtimeMs: 1000, result };
   };
   api.saveWorkflowDialog = (doc: unknown, name: string) => {
@@ -202,7 +232,9 @@ describe('desktop mode (a stand-in for the Electron preload, Chromium)', { timeo
     [studio, browser] = await Promise.all([startStudio(), launchBrowser()]);
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     // as source text: tsx's `__name` helper (kept function names) does not exist in the page
-    await context.addInitScript({ content: `var __name = (f) => f;\n(${desktopStandIn.toString()})(${JSON.stringify(Object.keys(requestSchemas))});` });
+    await context.addInitScript({
+      content: `var __name = (f) => f;\n(${desktopStandIn.toString()})(${JSON.stringify(Object.keys(requestSchemas))});`,
+    });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('download', () => downloads++);
@@ -214,14 +246,23 @@ describe('desktop mode (a stand-in for the Electron preload, Chromium)', { timeo
     await studio?.close();
   });
 
-  const calls = () => page.evaluate(() => (window as unknown as { __desktopCalls: unknown[][] }).__desktopCalls);
-  const menu = (c: string) => page.evaluate((cmd) => (window as unknown as { __menu: (c: string) => void }).__menu(cmd), c);
+  const calls = () =>
+    page.evaluate(() => (window as unknown as { __desktopCalls: unknown[][] }).__desktopCalls);
+  const menu = (c: string) =>
+    page.evaluate((cmd) => (window as unknown as { __menu: (c: string) => void }).__menu(cmd), c);
 
   test('File → Open opens through the dialog; Ctrl+S and File → Save save to that file with its mtime', async () => {
     await page.evaluate(() => {
       (window as unknown as { __nextOpen: unknown }).__nextOpen = {
         schemaVersion: 1,
-        nodes: { show: { type: 'image.preview', version: 1, position: { x: 40, y: 40 }, values: { frame: 'first', max_size: 64 } } },
+        nodes: {
+          show: {
+            type: 'image.preview',
+            version: 1,
+            position: { x: 40, y: 40 },
+            values: { frame: 'first', max_size: 64 },
+          },
+        },
         edges: [],
       };
       // registered after the app's own listener: sees whether the app handled the key
@@ -234,14 +275,24 @@ describe('desktop mode (a stand-in for the Electron preload, Chromium)', { timeo
     await page.locator(tid('node-show')).waitFor();
     await page.locator('.react-flow__pane').click({ position: { x: 600, y: 500 } });
     await page.keyboard.press('Control+s');
-    await page.waitForFunction(() => (window as unknown as { __desktopCalls: unknown[] }).__desktopCalls.length === 2);
+    await page.waitForFunction(
+      () => (window as unknown as { __desktopCalls: unknown[] }).__desktopCalls.length === 2,
+    );
     assert.deepEqual((await calls())[1], ['saveWorkflowFile', '/home/me/flow.json', 1000]);
-    assert.equal(await page.evaluate(() => (window as unknown as { __sPrevented: boolean }).__sPrevented), true, 'Ctrl+S handled by the page (the menu must not fire too)');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __sPrevented: boolean }).__sPrevented),
+      true,
+      'Ctrl+S handled by the page (the menu must not fire too)',
+    );
     await menu('file.save');
-    await page.waitForFunction(() => (window as unknown as { __desktopCalls: unknown[] }).__desktopCalls.length === 3);
+    await page.waitForFunction(
+      () => (window as unknown as { __desktopCalls: unknown[] }).__desktopCalls.length === 3,
+    );
     assert.deepEqual((await calls())[2], ['saveWorkflowFile', '/home/me/flow.json', 1001]);
     await page.click(tid('cmd-save-as'));
-    await page.waitForFunction(() => (window as unknown as { __desktopCalls: unknown[] }).__desktopCalls.length === 4);
+    await page.waitForFunction(
+      () => (window as unknown as { __desktopCalls: unknown[] }).__desktopCalls.length === 4,
+    );
     assert.deepEqual((await calls())[3], ['saveWorkflowDialog', 'flow.json']);
     assert.equal(downloads, 0, 'desktop mode never downloads');
   });

@@ -48,7 +48,10 @@ export function authorize(req: IncomingMessage, url: URL, token: string | undefi
   if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), token)) return { ok: true };
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null && safeEqual(fromQuery, token)) {
-    return { ok: true, setCookie: `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` };
+    return {
+      ok: true,
+      setCookie: `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+    };
   }
   return { ok: false };
 }

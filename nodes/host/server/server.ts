@@ -38,9 +38,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -62,9 +71,15 @@ export async function serve(host: StudioHost, opts: ServeOptions = {}): Promise<
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string, setCookie?: string) => {
     const extra: Record<string, string> = setCookie ? { 'Set-Cookie': setCookie } : {};
-    if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'bad_request', message: 'Use POST.' } }, extra);
+    if (req.method !== 'POST')
+      return json(res, 405, { ok: false, error: { code: 'bad_request', message: 'Use POST.' } }, extra);
     if (!(name in requestSchemas))
-      return json(res, 404, { ok: false, error: { code: 'not_found', message: `Unknown request "${name}".` } }, extra);
+      return json(
+        res,
+        404,
+        { ok: false, error: { code: 'not_found', message: `Unknown request "${name}".` } },
+        extra,
+      );
     try {
       const text = await readBody(req);
       let params: unknown = {};
@@ -79,9 +94,19 @@ export async function serve(host: StudioHost, opts: ServeOptions = {}): Promise<
       json(res, 200, { ok: true, result }, extra);
     } catch (e) {
       if (e instanceof ApiRequestError) {
-        json(res, e.code === 'bad_request' ? 400 : 404, { ok: false, error: { code: e.code, message: e.message, issues: e.issues } }, extra);
+        json(
+          res,
+          e.code === 'bad_request' ? 400 : 404,
+          { ok: false, error: { code: e.code, message: e.message, issues: e.issues } },
+          extra,
+        );
       } else {
-        json(res, 500, { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }, extra);
+        json(
+          res,
+          500,
+          { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } },
+          extra,
+        );
       }
     }
   };
@@ -90,7 +115,13 @@ export async function serve(host: StudioHost, opts: ServeOptions = {}): Promise<
     const url = new URL(req.url ?? '/', 'http://localhost');
     const auth = authorize(req, url, token);
     if (!auth.ok) {
-      json(res, 401, { ok: false, error: { code: 'forbidden', message: 'This Wan Studio server needs its access token (printed when it started).' } });
+      json(res, 401, {
+        ok: false,
+        error: {
+          code: 'forbidden',
+          message: 'This Wan Studio server needs its access token (printed when it started).',
+        },
+      });
       return;
     }
     const cookie = auth.setCookie;
@@ -105,21 +136,37 @@ export async function serve(host: StudioHost, opts: ServeOptions = {}): Promise<
             const file = rel !== undefined ? await confinedPath(root, rel) : undefined;
             if (file) return await sendFile(req, res, file, cookie ? { 'Set-Cookie': cookie } : {});
           }
-          return json(res, 404, { ok: false, error: { code: 'not_found', message: `No such output file: ${p}` } });
+          return json(res, 404, {
+            ok: false,
+            error: { code: 'not_found', message: `No such output file: ${p}` },
+          });
         }
         const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
         const file = await confinedPath(rendererDir, rel);
         if (!file) {
           const built = await confinedPath(rendererDir, 'index.html');
           return built
-            ? json(res, 404, { ok: false, error: { code: 'not_found', message: `Not found: ${url.pathname}` } })
-            : json(res, 500, { ok: false, error: { code: 'internal', message: 'The editor is not built: run "npm run build:renderer".' } });
+            ? json(res, 404, {
+                ok: false,
+                error: { code: 'not_found', message: `Not found: ${url.pathname}` },
+              })
+            : json(res, 500, {
+                ok: false,
+                error: {
+                  code: 'internal',
+                  message: 'The editor is not built: run "npm run build:renderer".',
+                },
+              });
         }
-        const headers: Record<string, string> = { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' };
+        const headers: Record<string, string> = {
+          'Content-Security-Policy': CSP,
+          'Cache-Control': 'no-cache',
+        };
         if (cookie) headers['Set-Cookie'] = cookie;
         await sendFile(req, res, file, headers);
       } catch (e) {
-        if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'internal', message: (e as Error).message } });
+        if (!res.headersSent)
+          json(res, 500, { ok: false, error: { code: 'internal', message: (e as Error).message } });
         else res.destroy();
       }
     })();

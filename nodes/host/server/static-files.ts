@@ -58,7 +58,12 @@ export async function sendFile(
   }
   const type = contentTypeOf(path);
   const range = req.headers.range ? /^bytes=(\d*)-(\d*)$/.exec(req.headers.range) : null;
-  const base = { 'Content-Type': type, 'Accept-Ranges': 'bytes', 'X-Content-Type-Options': 'nosniff', ...headers };
+  const base = {
+    'Content-Type': type,
+    'Accept-Ranges': 'bytes',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  };
   if (range && (range[1] || range[2])) {
     let start = range[1] ? Number(range[1]) : s.size - Number(range[2]);
     let end = range[1] && range[2] ? Number(range[2]) : s.size - 1;
@@ -68,7 +73,11 @@ export async function sendFile(
       res.writeHead(416, { 'Content-Range': `bytes */${s.size}` }).end();
       return;
     }
-    res.writeHead(206, { ...base, 'Content-Range': `bytes ${start}-${end}/${s.size}`, 'Content-Length': end - start + 1 });
+    res.writeHead(206, {
+      ...base,
+      'Content-Range': `bytes ${start}-${end}/${s.size}`,
+      'Content-Length': end - start + 1,
+    });
     createReadStream(path, { start, end }).pipe(res);
     return;
   }

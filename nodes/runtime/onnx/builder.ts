@@ -33,7 +33,12 @@ export const attr = {
   ints: (value: (number | bigint)[]): TypedAttr => ({ kind: 'ints', value }),
   s: (value: string): TypedAttr => ({ kind: 's', value }),
   strings: (value: string[]): TypedAttr => ({ kind: 'strings', value }),
-  tensor: (dtype: DType, dims: number[], data: ArrayBufferView): TypedAttr => ({ kind: 't', dtype, dims, data }),
+  tensor: (dtype: DType, dims: number[], data: ArrayBufferView): TypedAttr => ({
+    kind: 't',
+    dtype,
+    dims,
+    data,
+  }),
 };
 
 /** What `weight()` needs from a safetensors file (nodes/runtime/safetensors SafetensorsFile fits). */
@@ -232,7 +237,8 @@ export class GraphBuilder {
   }
 
   private claim(name: string): string {
-    if (this.names.has(name)) throw new Error(`GraphBuilder: the value name "${name}" is already used in graph "${this.name}".`);
+    if (this.names.has(name))
+      throw new Error(`GraphBuilder: the value name "${name}" is already used in graph "${this.name}".`);
     this.names.add(name);
     return name;
   }
@@ -246,7 +252,12 @@ export class GraphBuilder {
   /** Adds a node with one output and returns the output's name. */
   op(type: string, inputs: string[], attrs?: Attrs, opts?: OpOptions & { outputs?: undefined }): string;
   /** Adds a node with several outputs (a count, or explicit names) and returns their names. */
-  op(type: string, inputs: string[], attrs: Attrs | undefined, opts: OpOptions & { outputs: number | string[] }): string[];
+  op(
+    type: string,
+    inputs: string[],
+    attrs: Attrs | undefined,
+    opts: OpOptions & { outputs: number | string[] },
+  ): string[];
   op(
     type: string,
     inputs: string[],
@@ -278,7 +289,9 @@ export class GraphBuilder {
     const count = dims.reduce((a, b) => a * b, 1);
     const per = BYTES_PER[dtype];
     if (per !== undefined && data.byteLength !== count * per) {
-      throw new Error(`GraphBuilder: tensor "${n}" has ${data.byteLength} bytes, expected ${count * per} for ${dtype} [${dims.join(', ')}].`);
+      throw new Error(
+        `GraphBuilder: tensor "${n}" has ${data.byteLength} bytes, expected ${count * per} for ${dtype} [${dims.join(', ')}].`,
+      );
     }
     this.inits.push({ name: n, dtype, dims, raw: new Uint8Array(bytesOf(data)) });
     return n;
@@ -309,19 +322,36 @@ export class GraphBuilder {
     if (hit) return hit;
     const info = file.info(key);
     const dtype = ST_DTYPES[info.dtype];
-    if (!dtype) throw new Error(`Weight "${key}" in ${file.path} has dtype ${info.dtype}, which the ONNX builder cannot use.`);
+    if (!dtype)
+      throw new Error(
+        `Weight "${key}" in ${file.path} has dtype ${info.dtype}, which the ONNX builder cannot use.`,
+      );
     const dims = opts.dims ?? info.shape;
     const count = dims.reduce((a, b) => a * b, 1);
     const per = BYTES_PER[dtype] ?? 0;
     if (count * per !== info.end - info.begin) {
-      throw new Error(`Weight "${key}" in ${file.path}: dims [${dims.join(', ')}] do not match its ${info.end - info.begin} bytes of ${info.dtype}.`);
+      throw new Error(
+        `Weight "${key}" in ${file.path}: dims [${dims.join(', ')}] do not match its ${info.end - info.begin} bytes of ${info.dtype}.`,
+      );
     }
     const base = opts.name ?? sanitize(key);
-    const needsCast = cast === 'float32' && (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'float64');
-    const initName = needsCast ? this.unique(`${base}__${dtype}`) : opts.name ? this.claim(base) : this.unique(base);
+    const needsCast =
+      cast === 'float32' && (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'float64');
+    const initName = needsCast
+      ? this.unique(`${base}__${dtype}`)
+      : opts.name
+        ? this.claim(base)
+        : this.unique(base);
     this.files.add(file.path);
-    this.inits.push({ name: initName, dtype, dims, external: { file: file.path, offset: info.begin, length: info.end - info.begin } });
-    const value = needsCast ? this.op('Cast', [initName], { to: DataType.float32 }, { outputs: [this.free(base)] })[0] : initName;
+    this.inits.push({
+      name: initName,
+      dtype,
+      dims,
+      external: { file: file.path, offset: info.begin, length: info.end - info.begin },
+    });
+    const value = needsCast
+      ? this.op('Cast', [initName], { to: DataType.float32 }, { outputs: [this.free(base)] })[0]
+      : initName;
     this.weightCache.set(cacheKey, value);
     return value;
   }
@@ -365,7 +395,8 @@ export class GraphBuilder {
     const inits = this.inits.filter((t) => live.has(t.name));
     const domains = new Set(nodes.map((n) => n.domain));
     const opsetImport: Record<string, unknown>[] = [{ domain: '', version: this.opset }];
-    for (const d of domains) if (d !== '') opsetImport.push({ domain: d, version: d === 'com.microsoft' ? this.msOpset : 1 });
+    for (const d of domains)
+      if (d !== '') opsetImport.push({ domain: d, version: d === 'com.microsoft' ? this.msOpset : 1 });
     const model = {
       ir_version: 10,
       producer_name: 'wan-studio',

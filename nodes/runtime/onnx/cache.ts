@@ -55,7 +55,8 @@ async function fileId(path: string): Promise<FileId> {
 }
 
 /** Name of the i-th weight file inside an entry folder. */
-const linkName = (i: number, file: string): string => `w${i}-${basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+const linkName = (i: number, file: string): string =>
+  `w${i}-${basename(file).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 
 async function isSameFile(entryPath: string, src: FileId): Promise<boolean> {
   try {
@@ -80,7 +81,13 @@ async function exists(path: string): Promise<boolean> {
 export async function cachedModel(opts: CachedModelOptions): Promise<CachedModel> {
   const ids = await Promise.all(opts.weightFiles.map(fileId));
   const hash = createHash('sha256')
-    .update(JSON.stringify({ v: BUILDER_VERSION, files: ids.map((f) => [f.path, f.size, f.mtimeMs]), key: opts.key }))
+    .update(
+      JSON.stringify({
+        v: BUILDER_VERSION,
+        files: ids.map((f) => [f.path, f.size, f.mtimeMs]),
+        key: opts.key,
+      }),
+    )
     .digest('hex')
     .slice(0, 24);
   const dir = join(resolve(opts.cacheDir), hash);
@@ -96,7 +103,9 @@ export async function cachedModel(opts: CachedModelOptions): Promise<CachedModel
   const index = new Map(ids.map((f, i) => [f.path, i]));
   for (const f of builder.weightFiles) {
     if (!index.has(resolve(f))) {
-      throw new Error(`Internal error: graph "${builder.name}" reads ${f}, which is not among the weight files of its cache key.`);
+      throw new Error(
+        `Internal error: graph "${builder.name}" reads ${f}, which is not among the weight files of its cache key.`,
+      );
     }
   }
 

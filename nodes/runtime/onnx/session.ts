@@ -46,8 +46,12 @@ export interface Session {
 
 /** Which providers this onnxruntime-node build can load at all. */
 export function availableProviders(): ExecutionProvider[] {
-  const list = (ort as unknown as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.() ?? [{ name: 'cpu' }];
-  return list.map((b) => b.name).filter((n): n is ExecutionProvider => n === 'cpu' || n === 'webgpu' || n === 'cuda');
+  const list = (
+    ort as unknown as { listSupportedBackends?: () => { name: string }[] }
+  ).listSupportedBackends?.() ?? [{ name: 'cpu' }];
+  return list
+    .map((b) => b.name)
+    .filter((n): n is ExecutionProvider => n === 'cpu' || n === 'webgpu' || n === 'cuda');
 }
 
 function ortOptions(o: SessionOptions, ep: ExecutionProvider): ort.InferenceSession.SessionOptions {
@@ -85,7 +89,8 @@ function nest(flat: Record<string, string>): Record<string, unknown> {
   return out;
 }
 
-const describe = (model: Uint8Array | string): string => (typeof model === 'string' ? model : `an in-memory model (${model.byteLength} bytes)`);
+const describe = (model: Uint8Array | string): string =>
+  typeof model === 'string' ? model : `an in-memory model (${model.byteLength} bytes)`;
 
 /**
  * Creates a session. `model` is a path (needed when the graph has external data: locations
@@ -102,8 +107,11 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
   try {
     session = await tryCreate(want);
   } catch (e) {
-    if (want === 'cpu') throw new Error(`ONNX Runtime could not load ${describe(model)}: ${(e as Error).message}`);
-    opts.log?.(`The ${want} execution provider failed to start for ${describe(model)} (${(e as Error).message.split('\n')[0]}); using the CPU instead.`);
+    if (want === 'cpu')
+      throw new Error(`ONNX Runtime could not load ${describe(model)}: ${(e as Error).message}`);
+    opts.log?.(
+      `The ${want} execution provider failed to start for ${describe(model)} (${(e as Error).message.split('\n')[0]}); using the CPU instead.`,
+    );
     ep = 'cpu';
     try {
       session = await tryCreate('cpu');
@@ -130,15 +138,30 @@ export function sessionKey(modelKey: string, opts: SessionOptions = {}): string 
  * Returns the pooled session for (model path, options), creating it when absent. `pool` is the
  * engine's ModelPool (ctx.models) or a SimpleModelPool.
  */
-export function acquireSession(pool: ModelPool, modelPath: string, opts: SessionOptions = {}): Promise<Session> {
-  return pool.acquire(sessionKey(modelPath, opts), () => createSession(modelPath, opts), (s) => s.release());
+export function acquireSession(
+  pool: ModelPool,
+  modelPath: string,
+  opts: SessionOptions = {},
+): Promise<Session> {
+  return pool.acquire(
+    sessionKey(modelPath, opts),
+    () => createSession(modelPath, opts),
+    (s) => s.release(),
+  );
 }
 
 /** A minimal ModelPool (for scripts and tests; the engine supplies its own). */
 export class SimpleModelPool implements ModelPool {
-  private readonly entries = new Map<string, { value: Promise<unknown>; dispose?: (v: never) => void | Promise<void> }>();
+  private readonly entries = new Map<
+    string,
+    { value: Promise<unknown>; dispose?: (v: never) => void | Promise<void> }
+  >();
 
-  acquire<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => void | Promise<void>): Promise<T> {
+  acquire<T>(
+    key: string,
+    create: () => Promise<T>,
+    dispose?: (value: T) => void | Promise<void>,
+  ): Promise<T> {
     const hit = this.entries.get(key);
     if (hit) return hit.value as Promise<T>;
     const value = create();

@@ -31,7 +31,8 @@ export const FileWidget = memo(function FileWidget(props: WidgetProps<FileInput>
   const folder = FolderKind.safeParse(spec.folder);
 
   const exts = spec.extensions;
-  const keep = (list: FileEntry[]) => (exts ? list.filter((f) => exts.some((x) => f.name.toLowerCase().endsWith(x))) : list);
+  const keep = (list: FileEntry[]) =>
+    exts ? list.filter((f) => exts.some((x) => f.name.toLowerCase().endsWith(x))) : list;
 
   const refresh = () => {
     if (!folder.success || loading) return;
@@ -65,7 +66,13 @@ export const FileWidget = memo(function FileWidget(props: WidgetProps<FileInput>
 
   const names = (files ?? []).map((f) => f.name);
   const options = value && !names.includes(value) ? [value, ...names] : names;
-  const thumb = spec.kind === 'image' ? inputFileUrl(value, files?.find((f) => f.name === value)) : undefined;
+  const thumb =
+    spec.kind === 'image'
+      ? inputFileUrl(
+          value,
+          files?.find((f) => f.name === value),
+        )
+      : undefined;
 
   return (
     <div className="w-row w-file" data-testid={`widget-${nodeId}-${name}`}>
@@ -80,7 +87,9 @@ export const FileWidget = memo(function FileWidget(props: WidgetProps<FileInput>
             onFocus={() => files === null && refresh()}
             onChange={(e) => set(e.target.value)}
           >
-            <option value="">{loading ? 'loading…' : files !== null && options.length === 0 ? '(none)' : '(choose)'}</option>
+            <option value="">
+              {loading ? 'loading…' : files !== null && options.length === 0 ? '(none)' : '(choose)'}
+            </option>
             {options.map((o) => (
               <option key={o} value={o}>
                 {o}
@@ -98,7 +107,12 @@ export const FileWidget = memo(function FileWidget(props: WidgetProps<FileInput>
           />
         )}
         {folder.success && (
-          <button className="w-refresh nodrag" title="Refresh the list" aria-label="refresh" onClick={refresh}>
+          <button
+            className="w-refresh nodrag"
+            title="Refresh the list"
+            aria-label="refresh"
+            onClick={refresh}
+          >
             ⟳
           </button>
         )}

@@ -51,7 +51,8 @@ export const NumberWidget = memo(function NumberWidget(props: WidgetProps<IntInp
     }
   };
 
-  const slider = spec.type === 'FLOAT' && spec.display === 'slider' && spec.min !== undefined && spec.max !== undefined;
+  const slider =
+    spec.type === 'FLOAT' && spec.display === 'slider' && spec.min !== undefined && spec.max !== undefined;
 
   return (
     <div className="w-row" data-testid={`widget-${nodeId}-${name}`}>
@@ -129,7 +130,9 @@ export const NumberWidget = memo(function NumberWidget(props: WidgetProps<IntInp
 });
 
 function SeedControl({ tabId, nodeId, name }: { tabId: string; nodeId: string; name: string }) {
-  const mode = useEditor((s) => s.tabs.find((t) => t.id === tabId)?.history.doc.nodes[nodeId]?.seedControl?.[name] ?? 'fixed');
+  const mode = useEditor(
+    (s) => s.tabs.find((t) => t.id === tabId)?.history.doc.nodes[nodeId]?.seedControl?.[name] ?? 'fixed',
+  );
   return (
     <label className="w-seed nodrag">
       <span>after run</span>

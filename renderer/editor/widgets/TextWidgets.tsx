@@ -17,7 +17,10 @@ export const StringWidget = memo(function StringWidget(props: WidgetProps<String
     spellCheck: false,
   };
   return (
-    <div className={`w-row w-string${spec.multiline ? ' multiline' : ''}`} data-testid={`widget-${nodeId}-${name}`}>
+    <div
+      className={`w-row w-string${spec.multiline ? ' multiline' : ''}`}
+      data-testid={`widget-${nodeId}-${name}`}
+    >
       {spec.multiline ? (
         <>
           <span className="w-caption">{label}</span>

@@ -27,7 +27,12 @@ export function clamp(v: number, min?: number, max?: number): number {
 }
 
 /** Rounds to the step grid (from min or 0) and trims float noise. */
-export function snapToStep(v: number, step: number | undefined, min: number | undefined, integer: boolean): number {
+export function snapToStep(
+  v: number,
+  step: number | undefined,
+  min: number | undefined,
+  integer: boolean,
+): number {
   let r = v;
   if (step && step > 0) {
     const base = min ?? 0;

@@ -28,7 +28,11 @@ interface JsonRun {
   ok: boolean;
   outputs: Array<{ node: string; path: string }>;
   nodes: Record<string, { status: 'ran' | 'cached'; ms: number }>;
-  error?: { code: string; message: string; problems?: Array<{ code: string; message: string; node?: string }> };
+  error?: {
+    code: string;
+    message: string;
+    problems?: Array<{ code: string; message: string; node?: string }>;
+  };
 }
 
 function ffprobe(path: string) {
@@ -39,7 +43,14 @@ function ffprobe(path: string) {
   );
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as {
-    streams: Array<{ codec_name: string; width: number; height: number; r_frame_rate: string; nb_read_frames: string; pix_fmt: string }>;
+    streams: Array<{
+      codec_name: string;
+      width: number;
+      height: number;
+      r_frame_rate: string;
+      nb_read_frames: string;
+      pix_fmt: string;
+    }>;
     format: { tags?: Record<string, string> };
   };
 }
@@ -52,7 +63,19 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('wan-studio run', () => {
   test('renders the Test Pattern template to an MP4 that ffprobe reads, with --json exactly one object', () => {
-    const r = cli(['run', TEMPLATE, '--out', 'out', '--param', 'frames=17', '--param', 'width=320', '--param', 'height=192', '--json']);
+    const r = cli([
+      'run',
+      TEMPLATE,
+      '--out',
+      'out',
+      '--param',
+      'frames=17',
+      '--param',
+      'width=320',
+      '--param',
+      'height=192',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as JsonRun; // throws if stdout is anything but one JSON value
     assert.equal(result.ok, true);
@@ -71,7 +94,19 @@ describe('wan-studio run', () => {
   });
 
   test('a second process with only fps changed re-encodes from the on-disk cache', () => {
-    const args = ['run', TEMPLATE, '--out', 'out2', '--param', 'frames=9', '--param', 'width=160', '--param', 'height=96', '--json'];
+    const args = [
+      'run',
+      TEMPLATE,
+      '--out',
+      'out2',
+      '--param',
+      'frames=9',
+      '--param',
+      'width=160',
+      '--param',
+      'height=96',
+      '--json',
+    ];
     const first = JSON.parse(cli(args).stdout) as JsonRun;
     assert.equal(first.nodes.pattern?.status, 'ran');
     const second = JSON.parse(cli([...args, '--param', 'fps=24']).stdout) as JsonRun;
@@ -83,23 +118,59 @@ describe('wan-studio run', () => {
   });
 
   test('the video reopens as its workflow: `run video.mp4` works and embeds the same document', async () => {
-    const r = JSON.parse(cli(['run', TEMPLATE, '--out', 'out3', '--param', 'frames=5', '--param', 'width=64', '--param', 'height=64', '--json']).stdout) as JsonRun;
+    const r = JSON.parse(
+      cli([
+        'run',
+        TEMPLATE,
+        '--out',
+        'out3',
+        '--param',
+        'frames=5',
+        '--param',
+        'width=64',
+        '--param',
+        'height=64',
+        '--json',
+      ]).stdout,
+    ) as JsonRun;
     const video = r.outputs.find((o) => o.node === 'video')!.path;
-    const embedded = JSON.parse((await readEmbeddedWorkflow(video))!) as { nodes: Record<string, { values: Record<string, unknown> }> };
+    const embedded = JSON.parse((await readEmbeddedWorkflow(video))!) as {
+      nodes: Record<string, { values: Record<string, unknown> }>;
+    };
     const expected = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as typeof embedded;
     Object.assign(expected.nodes.pattern.values, { frames: 5, width: 64, height: 64 });
     assert.deepEqual(embedded, expected);
     const again = cli(['run', video, '--out', 'out4', '--json']);
     assert.equal(again.code, 0, again.stderr);
-    const probe = ffprobe((JSON.parse(again.stdout) as JsonRun).outputs.find((o) => o.node === 'video')!.path);
+    const probe = ffprobe(
+      (JSON.parse(again.stdout) as JsonRun).outputs.find((o) => o.node === 'video')!.path,
+    );
     assert.equal(probe.streams[0].nb_read_frames, '5');
     assert.equal(probe.streams[0].width, 64);
   });
 
   test('two runs in one process reuse the in-memory cache', async () => {
     const lines: string[] = [];
-    const io: CliIO = { cwd: dir, out: (l) => lines.push(l), err: () => undefined, progress: { write: () => true } };
-    const args = ['run', TEMPLATE, '--out', 'out5', '--no-disk-cache', '--param', 'frames=3', '--param', 'width=32', '--param', 'height=32', '--json'];
+    const io: CliIO = {
+      cwd: dir,
+      out: (l) => lines.push(l),
+      err: () => undefined,
+      progress: { write: () => true },
+    };
+    const args = [
+      'run',
+      TEMPLATE,
+      '--out',
+      'out5',
+      '--no-disk-cache',
+      '--param',
+      'frames=3',
+      '--param',
+      'width=32',
+      '--param',
+      'height=32',
+      '--json',
+    ];
     assert.equal(await main(args, io), 0);
     assert.equal(await main(args, io), 0);
     const [a, b] = lines.map((l) => JSON.parse(l) as JsonRun);
@@ -109,7 +180,13 @@ describe('wan-studio run', () => {
   });
 
   test('bad arguments exit 1 with a message, not a stack trace', () => {
-    for (const args of [['run'], ['run', TEMPLATE, '--bogus'], ['run', TEMPLATE, '--set', 'nonode.x=1'], ['frobnicate'], ['run', TEMPLATE, '--param', 'frames=abc']]) {
+    for (const args of [
+      ['run'],
+      ['run', TEMPLATE, '--bogus'],
+      ['run', TEMPLATE, '--set', 'nonode.x=1'],
+      ['frobnicate'],
+      ['run', TEMPLATE, '--param', 'frames=abc'],
+    ]) {
       const r = cli(args);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /error: /);
@@ -183,11 +260,19 @@ describe('wan-studio validate', () => {
   const cases: Array<[string, string | Buffer, RegExp]> = [
     ['truncated.json', '{"schemaVersion": 1, "nodes": {', /cut short|truncated|ends/i],
     ['array.json', '[1, 2, 3]', /object/i],
-    ['garbage.json', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254]), /PNG|binary|not a workflow|UTF-8/i],
+    [
+      'garbage.json',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254]),
+      /PNG|binary|not a workflow|UTF-8/i,
+    ],
     ['future.json', JSON.stringify({ schemaVersion: 7, nodes: {}, edges: [] }), /newer/i],
     [
       'unknown-type.json',
-      JSON.stringify({ schemaVersion: 1, nodes: { a: { type: 'no.such', version: 1, position: { x: 0, y: 0 }, values: {} } }, edges: [] }),
+      JSON.stringify({
+        schemaVersion: 1,
+        nodes: { a: { type: 'no.such', version: 1, position: { x: 0, y: 0 }, values: {} } },
+        edges: [],
+      }),
       /"a".*no\.such|no\.such.*"a"/,
     ],
     [

@@ -42,7 +42,11 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wan-server-'));
   mkdirSync(join(dir, 'renderer'));
   writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Wan Studio</title>');
-  host = await StudioHost.create({ dataDir: join(dir, 'data'), settings: settingsIn(dir), engineInWorker: true });
+  host = await StudioHost.create({
+    dataDir: join(dir, 'data'),
+    settings: settingsIn(dir),
+    engineInWorker: true,
+  });
   server = await serve(host, { port: 0, rendererDir: join(dir, 'renderer') });
 });
 after(async () => {
@@ -73,7 +77,11 @@ describe('browser mode API', () => {
 
   test('an invalid workflow is answered with problems naming nodes, and nothing is queued', async () => {
     const r = await api('run.enqueue', {
-      doc: { schemaVersion: 1, nodes: { a: { type: 'no.such', version: 1, position: { x: 0, y: 0 }, values: {} } }, edges: [] },
+      doc: {
+        schemaVersion: 1,
+        nodes: { a: { type: 'no.such', version: 1, position: { x: 0, y: 0 }, values: {} } },
+        edges: [],
+      },
     });
     assert.equal(r.body.ok, true);
     assert.ok(r.body.result.problems.some((p: { node?: string }) => p.node === 'a'));
@@ -85,7 +93,9 @@ describe('browser mode API', () => {
       nodes: Record<string, { values: Record<string, unknown> }>;
     };
     Object.assign(doc.nodes.pattern.values, { frames: 5, width: 64, height: 64 });
-    const ws = new WebSocket(new URL('events', server.url.replace('http', 'ws')), { origin: server.url.slice(0, -1) });
+    const ws = new WebSocket(new URL('events', server.url.replace('http', 'ws')), {
+      origin: server.url.slice(0, -1),
+    });
     const events: HostEvent[] = [];
     ws.on('message', (m: Buffer) => events.push(JSON.parse(m.toString()) as HostEvent));
     await new Promise((r) => ws.once('open', r));
@@ -93,19 +103,28 @@ describe('browser mode API', () => {
     const runId = r.body.result.runId as string;
     assert.ok(runId);
     const deadline = Date.now() + 30_000;
-    while (!events.some((e) => e.channel === 'history') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    while (!events.some((e) => e.channel === 'history') && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 50));
     ws.close();
-    const kinds = events.filter((e) => e.channel === 'engine').map((e) => (e.channel === 'engine' ? e.event.type : ''));
+    const kinds = events
+      .filter((e) => e.channel === 'engine')
+      .map((e) => (e.channel === 'engine' ? e.event.type : ''));
     assert.equal(kinds[0], 'run_start');
     assert.ok(kinds.includes('node_done'));
     assert.equal(kinds.at(-1), 'run_done');
-    const history = (await api('history.list', {})).body.result as Array<{ runId: string; ok: boolean; outputs: Array<{ path: string; kind: string }> }>;
+    const history = (await api('history.list', {})).body.result as Array<{
+      runId: string;
+      ok: boolean;
+      outputs: Array<{ path: string; kind: string }>;
+    }>;
     assert.equal(history[0].runId, runId);
     assert.equal(history[0].ok, true);
 
     // the video is served with byte ranges (the player seeks)
     const video = history[0].outputs.find((o) => o.kind === 'video')!;
-    const ranged = await fetch(new URL(`files?path=${encodeURIComponent(video.path)}`, server.url), { headers: { Range: 'bytes=0-99' } });
+    const ranged = await fetch(new URL(`files?path=${encodeURIComponent(video.path)}`, server.url), {
+      headers: { Range: 'bytes=0-99' },
+    });
     assert.equal(ranged.status, 206);
     assert.equal((await ranged.arrayBuffer()).byteLength, 100);
 
@@ -133,7 +152,10 @@ describe('browser mode API', () => {
     const deadline = Date.now() + 20_000;
     let entry: { runId: string; error?: { code: string } } | undefined;
     while (Date.now() < deadline) {
-      const h = (await api('history.list', {})).body.result as Array<{ runId: string; error?: { code: string } }>;
+      const h = (await api('history.list', {})).body.result as Array<{
+        runId: string;
+        error?: { code: string };
+      }>;
       entry = h.find((e) => e.runId === runId);
       if (entry) break;
       await new Promise((res) => setTimeout(res, 100));
@@ -149,7 +171,9 @@ describe('browser mode API', () => {
   });
 
   test('a WebSocket from a foreign Origin is refused', async () => {
-    const ws = new WebSocket(new URL('events', server.url.replace('http', 'ws')), { origin: 'http://evil.example' });
+    const ws = new WebSocket(new URL('events', server.url.replace('http', 'ws')), {
+      origin: 'http://evil.example',
+    });
     const err = await new Promise<Error>((resolve) => ws.once('error', resolve));
     assert.match(err.message, /403/);
   });
@@ -186,7 +210,9 @@ describe('browser mode with a token (as when bound off loopback)', () => {
       headers: { cookie: cookie.split(';')[0] },
     });
     assert.equal(viaCookie.status, 200);
-    const wsBad = new WebSocket(new URL('events', tokenServer.url.replace('http', 'ws')), { origin: tokenServer.url.slice(0, -1) });
+    const wsBad = new WebSocket(new URL('events', tokenServer.url.replace('http', 'ws')), {
+      origin: tokenServer.url.slice(0, -1),
+    });
     const err = await new Promise<Error>((resolve) => wsBad.once('error', resolve));
     assert.match(err.message, /403/);
   });

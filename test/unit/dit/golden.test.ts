@@ -20,7 +20,10 @@ void describe('Wan DiT reproduces the official golden vectors', { skip }, () => 
       const failed = r.outputs.filter((o) => !o.pass).map((o) => `${o.name}: max abs ${o.maxAbs}`);
       assert.deepEqual(failed, []);
       // Every main output and every dbg_* tensor of the case was computed and compared.
-      assert.ok(r.outputs.length >= 10 && r.outputs.every((o) => o.compared), `not all outputs compared in ${name}`);
+      assert.ok(
+        r.outputs.length >= 10 && r.outputs.every((o) => o.compared),
+        `not all outputs compared in ${name}`,
+      );
     });
   }
 
@@ -38,7 +41,10 @@ void describe('Wan DiT reproduces the official golden vectors', { skip }, () => 
         { ...base, t: Number((await io.readI64('t'))[0]) },
         { ...base, t: Number((await io.readI64('t2'))[0]) },
       ]);
-      for (const [got, name] of [[a, 'out'], [b, 'out_t2']] as const) {
+      for (const [got, name] of [
+        [a, 'out'],
+        [b, 'out_t2'],
+      ] as const) {
         assert.deepEqual(got.dims, io.info(name).shape);
         const r = compareTensors(got.data, await io.readF32(name), io.info(name).shape, manifest.tolerance);
         assert.ok(r.pass, `${name}: max abs ${r.maxAbs}`);

@@ -24,7 +24,11 @@ async function writeModel(name: string, c: WanDitConfig): Promise<string> {
   for (const [key, shape] of expectedDitShapes(c)) {
     const n = shape.reduce((a, b) => a * b, 1);
     const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
-    const r = rand(n, key.endsWith('bias') || key.includes('modulation') ? 0.1 : 1 / Math.sqrt(fanIn), seed++);
+    const r = rand(
+      n,
+      key.endsWith('bias') || key.includes('modulation') ? 0.1 : 1 / Math.sqrt(fanIn),
+      seed++,
+    );
     tensors[key] = { dtype: 'F32', shape, data: /norm/.test(key) ? r.map((v) => 1 + v) : r };
   }
   const path = join(dir, `${name}.safetensors`);
@@ -33,14 +37,31 @@ async function writeModel(name: string, c: WanDitConfig): Promise<string> {
 }
 
 const base: WanDitConfig = {
-  model_type: 't2v', patch_size: [1, 2, 2], text_len: 7, in_dim: 4, dim: 72, ffn_dim: 40, freq_dim: 10, text_dim: 6,
-  out_dim: 3, num_heads: 3, num_layers: 3, window_size: [-1, -1], qk_norm: true, cross_attn_norm: true, eps: 1e-6,
+  model_type: 't2v',
+  patch_size: [1, 2, 2],
+  text_len: 7,
+  in_dim: 4,
+  dim: 72,
+  ffn_dim: 40,
+  freq_dim: 10,
+  text_dim: 6,
+  out_dim: 3,
+  num_heads: 3,
+  num_layers: 3,
+  window_size: [-1, -1],
+  qk_norm: true,
+  cross_attn_norm: true,
+  eps: 1e-6,
 };
 
 // Other head counts / head_dim (RoPE split [4, 4, 4] and [3, 3, 3]... ), text_len, freq_dim, non-square grids.
 const variants: Array<[string, WanDitConfig, number[]]> = [
   ['3 heads of 24, 5 frames, 4x6 grid', base, [4, 5, 8, 12]],
-  ['4 heads of 18, patch 2x2x2, no norms', { ...base, num_heads: 4, patch_size: [2, 2, 2], qk_norm: false, cross_attn_norm: false }, [4, 4, 6, 2]],
+  [
+    '4 heads of 18, patch 2x2x2, no norms',
+    { ...base, num_heads: 4, patch_size: [2, 2, 2], qk_norm: false, cross_attn_norm: false },
+    [4, 4, 6, 2],
+  ],
 ];
 
 void describe('DiT graph generalises over config dimensions', () => {
@@ -48,9 +69,13 @@ void describe('DiT graph generalises over config dimensions', () => {
     void test(`fused and plain ONNX kernels agree: ${label}`, async () => {
       const path = await writeModel(label.replace(/\W+/g, '_'), c);
       const numel = xDims.reduce((a, b) => a * b, 1);
-      const tokens = (xDims[1] / c.patch_size[0]) * (xDims[2] / c.patch_size[1]) * (xDims[3] / c.patch_size[2]);
+      const tokens =
+        (xDims[1] / c.patch_size[0]) * (xDims[2] / c.patch_size[1]) * (xDims[3] / c.patch_size[2]);
       const perTok = Float32Array.from({ length: tokens }, (_, i) => (i < tokens / 2 ? 0 : 500));
-      const input = { x: { dims: xDims, data: rand(numel, 1, 9) }, context: { dims: [3, c.text_dim], data: rand(3 * c.text_dim, 1, 10) } };
+      const input = {
+        x: { dims: xDims, data: rand(numel, 1, 9) },
+        context: { dims: [3, c.text_dim], data: rand(3 * c.text_dim, 1, 10) },
+      };
       const outs = [];
       for (const fused of [true, false]) {
         const dit = await loadWanDit(path, { config: c, fused, threads: 1, cacheDir: join(dir, 'cache') });

@@ -1,6 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ropeSplit, ropeTables, timestepSinusoid, uniqueTimesteps } from '../../../nodes/runtime/wan/dit/tables';
+import {
+  ropeSplit,
+  ropeTables,
+  timestepSinusoid,
+  uniqueTimesteps,
+} from '../../../nodes/runtime/wan/dit/tables';
 import { modelInput, padContext, perTokenT } from '../../../nodes/runtime/wan/dit/inputs';
 import type { WanDitConfig } from '../../../nodes/runtime/wan/layout/dit-config';
 
@@ -21,7 +26,14 @@ void describe('DiT tables', () => {
     // token (1, 2, 3) = index 1·12 + 2·4 + 3 = 23.
     const row = 23 * half;
     const freq = (j: number, n: number): number => Math.pow(10000, -j / n);
-    const want = [1 * freq(0, 2), 1 * freq(1, 2), 2 * freq(0, 2), 2 * freq(1, 2), 3 * freq(0, 2), 3 * freq(1, 2)];
+    const want = [
+      1 * freq(0, 2),
+      1 * freq(1, 2),
+      2 * freq(0, 2),
+      2 * freq(1, 2),
+      3 * freq(0, 2),
+      3 * freq(1, 2),
+    ];
     want.forEach((a, j) => {
       assert.equal(cos[row + j], Math.fround(Math.cos(a)));
       assert.equal(sin[row + j], Math.fround(Math.sin(a)));
@@ -45,15 +57,35 @@ void describe('DiT tables', () => {
 });
 
 const cfg = (over: Partial<WanDitConfig> = {}): WanDitConfig => ({
-  model_type: 't2v', patch_size: [1, 2, 2], text_len: 4, in_dim: 2, dim: 8, ffn_dim: 16, freq_dim: 8, text_dim: 3,
-  out_dim: 2, num_heads: 2, num_layers: 1, window_size: [-1, -1], qk_norm: true, cross_attn_norm: true, eps: 1e-6, ...over,
+  model_type: 't2v',
+  patch_size: [1, 2, 2],
+  text_len: 4,
+  in_dim: 2,
+  dim: 8,
+  ffn_dim: 16,
+  freq_dim: 8,
+  text_dim: 3,
+  out_dim: 2,
+  num_heads: 2,
+  num_layers: 1,
+  window_size: [-1, -1],
+  qk_norm: true,
+  cross_attn_norm: true,
+  eps: 1e-6,
+  ...over,
 });
 
 void describe('DiT inputs', () => {
   void test('context is zero-padded to text_len; too long a context is refused', () => {
     const c = cfg();
-    assert.deepEqual(Array.from(padContext(c, { dims: [1, 3], data: Float32Array.of(1, 2, 3) })), [1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    assert.throws(() => padContext(c, { dims: [5, 3], data: new Float32Array(15) }), /5 tokens, more than the model's text_len 4/);
+    assert.deepEqual(
+      Array.from(padContext(c, { dims: [1, 3], data: Float32Array.of(1, 2, 3) })),
+      [1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    assert.throws(
+      () => padContext(c, { dims: [5, 3], data: new Float32Array(15) }),
+      /5 tokens, more than the model's text_len 4/,
+    );
     assert.throws(() => padContext(c, { dims: [2, 4], data: new Float32Array(8) }), /must be \[tokens, 3\]/);
   });
 
@@ -64,12 +96,18 @@ void describe('DiT inputs', () => {
     const r = modelInput(c, { x, y, t: 1, context: { dims: [0, 3], data: new Float32Array(0) } });
     assert.deepEqual(Array.from(r.data), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     assert.deepEqual(r.grid, { latent: [1, 2, 2], patches: [1, 1, 1], tokens: 1 });
-    assert.throws(() => modelInput(c, { x, t: 1, context: { dims: [0, 3], data: new Float32Array(0) } }), /needs the image conditioning y/);
+    assert.throws(
+      () => modelInput(c, { x, t: 1, context: { dims: [0, 3], data: new Float32Array(0) } }),
+      /needs the image conditioning y/,
+    );
   });
 
   void test('latent sizes not divisible by the patch are refused', () => {
     const x = { dims: [2, 1, 3, 2], data: new Float32Array(12) };
-    assert.throws(() => modelInput(cfg(), { x, t: 1, context: { dims: [0, 3], data: new Float32Array(0) } }), /not divisible by the patch size \[1, 2, 2\]/);
+    assert.throws(
+      () => modelInput(cfg(), { x, t: 1, context: { dims: [0, 3], data: new Float32Array(0) } }),
+      /not divisible by the patch size \[1, 2, 2\]/,
+    );
   });
 
   void test('scalar timesteps are repeated per token; wrong per-token counts are refused', () => {

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { lstat, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { GraphBuilder, attr, cachedModel, createSession, decodeModel, ort } from '../../../nodes/runtime/onnx';
+import {
+  GraphBuilder,
+  attr,
+  cachedModel,
+  createSession,
+  decodeModel,
+  ort,
+} from '../../../nodes/runtime/onnx';
 import { SafetensorsFile } from '../../../nodes/runtime/safetensors/reader';
 import { writeSafetensors } from '../../../nodes/runtime/safetensors/writer';
 import type { StDtype } from '../../../nodes/runtime/safetensors/reader';
@@ -51,7 +58,12 @@ void describe('GraphBuilder + external safetensors weights', () => {
     void test(`MatMul+Add with ${dtype} weights read in place from the safetensors file`, async () => {
       const file = await weightsFile(dtype);
       const cacheDir = join(dir, `cache_${dtype}`);
-      const first = await cachedModel({ cacheDir, weightFiles: [file.path], key: { t: 'linear' }, build: () => buildLinear(file) });
+      const first = await cachedModel({
+        cacheDir,
+        weightFiles: [file.path],
+        key: { t: 'linear' },
+        build: () => buildLinear(file),
+      });
       assert.equal(first.reused, false);
       const s = await createSession(first.path, { threads: 1 });
       const y = (await s.run({ x: new ort.Tensor('float32', Float32Array.from(X), [2, 3]) })).y;
@@ -70,7 +82,12 @@ void describe('GraphBuilder + external safetensors weights', () => {
       });
       assert.equal(second.reused, true);
       assert.equal(second.path, first.path);
-      const other = await cachedModel({ cacheDir, weightFiles: [file.path], key: { t: 'other' }, build: () => buildLinear(file) });
+      const other = await cachedModel({
+        cacheDir,
+        weightFiles: [file.path],
+        key: { t: 'other' },
+        build: () => buildLinear(file),
+      });
       assert.notEqual(other.path, first.path);
       await file.close();
     });
@@ -81,7 +98,12 @@ void describe('GraphBuilder + external safetensors weights', () => {
     await symlink(dir, join(dir, '..', `${basename(dir)}-link`));
     const viaLink = await SafetensorsFile.open(join(dir, '..', `${basename(dir)}-link`, basename(real.path)));
     try {
-      const m = await cachedModel({ cacheDir: join(dir, 'cache_link'), weightFiles: [viaLink.path], key: { t: 'l' }, build: () => buildLinear(viaLink) });
+      const m = await cachedModel({
+        cacheDir: join(dir, 'cache_link'),
+        weightFiles: [viaLink.path],
+        key: { t: 'l' },
+        build: () => buildLinear(viaLink),
+      });
       const linked = await lstat(join(m.path, '..', `w0-${basename(real.path)}`));
       assert.equal(linked.isSymbolicLink(), false);
       assert.equal(linked.ino, (await stat(real.path)).ino);
@@ -99,14 +121,24 @@ void describe('GraphBuilder + external safetensors weights', () => {
   void test('external data points at the tensor bytes inside the safetensors file', async () => {
     const file = await weightsFile('BF16');
     const model = decodeModel(buildLinear(file).toBytes()) as {
-      graph: { initializer: { name: string; data_type: number; external_data: { key: string; value: string }[] }[]; node: { op_type: string }[] };
+      graph: {
+        initializer: { name: string; data_type: number; external_data: { key: string; value: string }[] }[];
+        node: { op_type: string }[];
+      };
     };
     const init = model.graph.initializer.find((i) => i.name.startsWith('layer.weight'))!;
     assert.equal(init.data_type, 16);
     const ext = Object.fromEntries(init.external_data.map((e) => [e.key, e.value]));
     const info = file.info('layer.weight');
-    assert.deepEqual(ext, { location: 'w_BF16.safetensors', offset: String(info.begin), length: String(info.end - info.begin) });
-    assert.deepEqual(model.graph.node.map((n) => n.op_type), ['Cast', 'Cast', 'MatMul', 'Add', 'Identity']);
+    assert.deepEqual(ext, {
+      location: 'w_BF16.safetensors',
+      offset: String(info.begin),
+      length: String(info.end - info.begin),
+    });
+    assert.deepEqual(
+      model.graph.node.map((n) => n.op_type),
+      ['Cast', 'Cast', 'MatMul', 'Add', 'Identity'],
+    );
     await file.close();
   });
 
@@ -118,7 +150,9 @@ void describe('GraphBuilder + external safetensors weights', () => {
     const lrelu = g.op('LeakyRelu', [a], { alpha: attr.f(2) });
     g.output(g.op('Concat', [scaled, lrelu], { axis: -1 }), 'y');
     const s = await createSession(g.toBytes(), { threads: 1 });
-    const y = (await s.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, 4, 6, 3, -2, -4, 8]), [2, 4]) })).y;
+    const y = (
+      await s.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, 4, 6, 3, -2, -4, 8]), [2, 4]) })
+    ).y;
     assert.deepEqual(Array.from(y.data as Float32Array), [1, 2, 3, -2, -1, -2, 4, 3]);
     await s.release();
   });

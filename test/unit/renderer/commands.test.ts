@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { COMMAND_ACCELERATORS, MENU_COMMANDS } from '../../../electron/commands';
-import { createDispatcher, isEditable, type Command, type CommandTable } from '../../../renderer/commands/command-table';
+import {
+  createDispatcher,
+  isEditable,
+  type Command,
+  type CommandTable,
+} from '../../../renderer/commands/command-table';
 import {
   COMMAND_IDS,
   commandForKey,
@@ -112,7 +117,15 @@ describe('dispatch', () => {
       assert.equal(d.onMenuCommand(id, false), true);
       const [k, mods] = ((): [string, Partial<KeyLike>] => {
         const c = parseAccelerator(COMMAND_ACCELERATORS[id]);
-        return [c.key, { ctrlKey: c.mod, shiftKey: c.shift, altKey: c.alt, code: /^\d$/.test(c.key) ? `Digit${c.key}` : '' }];
+        return [
+          c.key,
+          {
+            ctrlKey: c.mod,
+            shiftKey: c.shift,
+            altKey: c.alt,
+            code: /^\d$/.test(c.key) ? `Digit${c.key}` : '',
+          },
+        ];
       })();
       const e = key(k, mods);
       assert.equal(d.onKeyDown(e, false), id);
@@ -122,9 +135,18 @@ describe('dispatch', () => {
   });
 
   test('text fields keep their keys unless the command works there too', () => {
-    const { table, ran } = recordingTable({ 'edit.undo': { inTextFields: true }, 'run.start': { inTextFields: true } });
+    const { table, ran } = recordingTable({
+      'edit.undo': { inTextFields: true },
+      'run.start': { inTextFields: true },
+    });
     const d = createDispatcher(table, () => undefined);
-    for (const e of [key('Delete'), key('Backspace'), ctrl('a'), key('M', { shiftKey: true }), key('Escape')]) {
+    for (const e of [
+      key('Delete'),
+      key('Backspace'),
+      ctrl('a'),
+      key('M', { shiftKey: true }),
+      key('Escape'),
+    ]) {
       assert.equal(d.onKeyDown(e, true), undefined, e.key);
       assert.equal(e.defaultPrevented, false, `${e.key} must reach the field`);
     }
@@ -153,7 +175,9 @@ describe('dispatch', () => {
 
   test('a menu item used while typing runs its text-field action', () => {
     const field: string[] = [];
-    const { table, ran } = recordingTable({ 'edit.selectAll': { inTextField: () => void field.push('selectAll') } });
+    const { table, ran } = recordingTable({
+      'edit.selectAll': { inTextField: () => void field.push('selectAll') },
+    });
     const d = createDispatcher(table, () => undefined);
     d.onMenuCommand('edit.selectAll', true);
     d.onMenuCommand('edit.selectAll', false);

@@ -14,7 +14,15 @@ import type { WorkflowDocument } from '../../../workflows/schema';
 import { installCommands } from '../../../renderer/commands/app-commands';
 import { catalogStore } from '../../../renderer/state/catalog-store';
 import { indexCatalog } from '../../../renderer/state/doc-ops';
-import { activeTab, editDoc, editorStore, getTab, openTab, setSeedMode, setViewport } from '../../../renderer/state/editor-store';
+import {
+  activeTab,
+  editDoc,
+  editorStore,
+  getTab,
+  openTab,
+  setSeedMode,
+  setViewport,
+} from '../../../renderer/state/editor-store';
 import { restoreAutosave, startAutosave } from '../../../renderer/state/files';
 import { runStore } from '../../../renderer/state/run-store';
 import { uiStore } from '../../../renderer/state/ui-store';
@@ -82,7 +90,10 @@ const sampler: NodeCatalogEntry = {
   category: 'Test',
   title: 'Sampler',
   description: '',
-  inputs: { seed: { type: 'INT', default: 0, min: 0, max: 1000, seed: true }, steps: { type: 'INT', default: 4 } },
+  inputs: {
+    seed: { type: 'INT', default: 0, min: 0, max: 1000, seed: true },
+    steps: { type: 'INT', default: 4 },
+  },
   outputs: {},
   output: true,
   persist: false,
@@ -92,7 +103,9 @@ const sampler: NodeCatalogEntry = {
 function docWithSeed(seed: number): WorkflowDocument {
   return {
     schemaVersion: 1,
-    nodes: { sampler: { type: 't.sampler', version: 1, position: { x: 0, y: 0 }, values: { seed, steps: 4 } } },
+    nodes: {
+      sampler: { type: 't.sampler', version: 1, position: { x: 0, y: 0 }, values: { seed, steps: 4 } },
+    },
     edges: [],
   };
 }
@@ -130,11 +143,23 @@ describe('desktop mode (preload API over a fake IPC)', () => {
     editDoc(tab.id, (d) => void (d.nodes.sampler.values.steps = 8));
     assert.equal(getTab(tab.id)!.dirty, true);
     let mtime = 2000;
-    answers.set('desktop:saveWorkflowFile', (args) => ({ path: args[0], name: 'scene.json', mtimeMs: mtime++ }));
+    answers.set('desktop:saveWorkflowFile', (args) => ({
+      path: args[0],
+      name: 'scene.json',
+      mtimeMs: mtime++,
+    }));
 
-    assert.equal(press('s', { ctrl: true }).prevented, true, 'the page handles Ctrl+S, so the menu does not fire too');
+    assert.equal(
+      press('s', { ctrl: true }).prevented,
+      true,
+      'the page handles Ctrl+S, so the menu does not fire too',
+    );
     await until('the save', () => getTab(tab.id)!.dirty === false);
-    const [path, doc, base] = lastCall('desktop:saveWorkflowFile')!.args as [string, WorkflowDocument, number];
+    const [path, doc, base] = lastCall('desktop:saveWorkflowFile')!.args as [
+      string,
+      WorkflowDocument,
+      number,
+    ];
     assert.equal(path, '/work/flows/scene.json');
     assert.equal(base, 1000);
     assert.equal(doc.nodes.sampler.values.steps, 8);
@@ -158,7 +183,11 @@ describe('desktop mode (preload API over a fake IPC)', () => {
     assert.equal(getTab(id)!.dirty, true);
     assert.equal(getTab(id)!.path, '/work/flows/scene.json');
 
-    answers.set('desktop:saveWorkflowDialog', () => ({ path: '/work/flows/scene-v2.json', name: 'scene-v2.json', mtimeMs: 3000 }));
+    answers.set('desktop:saveWorkflowDialog', () => ({
+      path: '/work/flows/scene-v2.json',
+      name: 'scene-v2.json',
+      mtimeMs: 3000,
+    }));
     menu('file.saveAs');
     await until('the save as', () => getTab(id)!.path === '/work/flows/scene-v2.json');
     assert.equal(getTab(id)!.title, 'scene-v2');
@@ -170,7 +199,11 @@ describe('desktop mode (preload API over a fake IPC)', () => {
     menu('file.new');
     const id = activeTab()!.id;
     assert.equal(activeTab()!.path, undefined);
-    answers.set('desktop:saveWorkflowDialog', () => ({ path: '/work/flows/Untitled.json', name: 'Untitled.json', mtimeMs: 4000 }));
+    answers.set('desktop:saveWorkflowDialog', () => ({
+      path: '/work/flows/Untitled.json',
+      name: 'Untitled.json',
+      mtimeMs: 4000,
+    }));
     const before = calls('desktop:saveWorkflowDialog').length;
     press('s', { ctrl: true });
     await until('the dialog', () => calls('desktop:saveWorkflowDialog').length === before + 1);
@@ -182,7 +215,11 @@ describe('desktop mode (preload API over a fake IPC)', () => {
     const id = activeTab()!.id;
     const shareable = docWithSeed(1);
     answers.set('api:workflow.export', () => ({ doc: shareable, json: '{}' }));
-    answers.set('desktop:saveWorkflowDialog', () => ({ path: '/tmp/x-shared.json', name: 'x-shared.json', mtimeMs: 1 }));
+    answers.set('desktop:saveWorkflowDialog', () => ({
+      path: '/tmp/x-shared.json',
+      name: 'x-shared.json',
+      mtimeMs: 1,
+    }));
     const before = calls('desktop:saveWorkflowDialog').length;
     menu('file.export');
     await until('the export dialog', () => calls('desktop:saveWorkflowDialog').length === before + 1);
@@ -192,7 +229,17 @@ describe('desktop mode (preload API over a fake IPC)', () => {
 
   test('a tab restored from autosave saves to its file with the saved mtime (the main process guards it) and keeps its viewport', async () => {
     answers.set('api:autosave.read', () => ({
-      tabs: [{ id: 'restored1', title: 'old', path: '/work/flows/old.json', baseMtimeMs: 77, dirty: true, doc: docWithSeed(3), viewport: { x: 12, y: -40, zoom: 0.5 } }],
+      tabs: [
+        {
+          id: 'restored1',
+          title: 'old',
+          path: '/work/flows/old.json',
+          baseMtimeMs: 77,
+          dirty: true,
+          doc: docWithSeed(3),
+          viewport: { x: 12, y: -40, zoom: 0.5 },
+        },
+      ],
       activeTab: 'restored1',
     }));
     assert.equal(await restoreAutosave(), true);
@@ -213,7 +260,9 @@ describe('desktop mode (preload API over a fake IPC)', () => {
     try {
       setViewport('restored1', { x: 100, y: 50, zoom: 1.5 });
       await until('an autosave', () => calls('api:autosave.write').length > 0);
-      const saved = lastCall('api:autosave.write')!.args[0] as { tabs: Array<{ id: string; viewport?: unknown }> };
+      const saved = lastCall('api:autosave.write')!.args[0] as {
+        tabs: Array<{ id: string; viewport?: unknown }>;
+      };
       assert.deepEqual(saved.tabs.find((t) => t.id === 'restored1')?.viewport, { x: 100, y: 50, zoom: 1.5 });
     } finally {
       stop();
@@ -237,7 +286,12 @@ describe('desktop mode (preload API over a fake IPC)', () => {
   test('Delete removes the selection; with nothing selected the key is left alone', () => {
     const id = activeTab()!.id;
     assert.equal(press('Delete').prevented, false);
-    editorStore.update((s) => ({ ...s, tabs: s.tabs.map((t) => (t.id === id ? { ...t, selection: { nodes: ['sampler'], edges: [], groups: [] } } : t)) }));
+    editorStore.update((s) => ({
+      ...s,
+      tabs: s.tabs.map((t) =>
+        t.id === id ? { ...t, selection: { nodes: ['sampler'], edges: [], groups: [] } } : t,
+      ),
+    }));
     assert.equal(press('Delete').prevented, true);
     assert.deepEqual(Object.keys(getTab(id)!.history.doc.nodes), []);
     menu('edit.undo');
@@ -256,7 +310,9 @@ describe('desktop mode (preload API over a fake IPC)', () => {
     press('Enter', { ctrl: true });
     await until('the second seed change', () => getTab(id)!.history.doc.nodes.sampler.values.seed === 43);
     // the run got the document as it was when enqueued
-    const enqueued = calls('api:run.enqueue').map((c) => (c.args[0] as { doc: WorkflowDocument }).doc.nodes.sampler.values.seed);
+    const enqueued = calls('api:run.enqueue').map(
+      (c) => (c.args[0] as { doc: WorkflowDocument }).doc.nodes.sampler.values.seed,
+    );
     assert.deepEqual(enqueued.slice(-2), [41, 42]);
     assert.equal(runStore.get().runDocs.run1?.nodes.sampler.values.seed, 41);
 

@@ -25,7 +25,11 @@ import { applyEdit, initialHistory, redo, seal, undo } from '../../../renderer/s
 import { stepRateSeconds } from '../../../renderer/state/eta';
 import { reduceRun } from '../../../renderer/state/run-store';
 
-const entry = (id: string, inputs: NodeCatalogEntry['inputs'], outputs: NodeCatalogEntry['outputs']): NodeCatalogEntry => ({
+const entry = (
+  id: string,
+  inputs: NodeCatalogEntry['inputs'],
+  outputs: NodeCatalogEntry['outputs'],
+): NodeCatalogEntry => ({
   id,
   version: 1,
   category: 'Test',
@@ -38,15 +42,24 @@ const entry = (id: string, inputs: NodeCatalogEntry['inputs'], outputs: NodeCata
   volatile: false,
 });
 
-const source = entry('t.source', { n: { type: 'INT', default: 3, min: 0, max: 10 } }, { images: { type: 'IMAGE' }, count: { type: 'INT' } });
-const sink = entry('t.sink', { images: { type: 'IMAGE' }, name: { type: 'STRING', default: 'x' }, scale: { type: 'FLOAT', default: 1 } }, { video: { type: 'VIDEO' } });
+const source = entry(
+  't.source',
+  { n: { type: 'INT', default: 3, min: 0, max: 10 } },
+  { images: { type: 'IMAGE' }, count: { type: 'INT' } },
+);
+const sink = entry(
+  't.sink',
+  { images: { type: 'IMAGE' }, name: { type: 'STRING', default: 'x' }, scale: { type: 'FLOAT', default: 1 } },
+  { video: { type: 'VIDEO' } },
+);
 const catalog = indexCatalog([source, sink]);
 
 describe('undo history', () => {
   test('typing into one input is a single step until sealed; other edits are their own steps', () => {
     let h = initialHistory(emptyDocument());
     h = applyEdit(h, (d) => void addNode(d, sink, { x: 0, y: 0 }));
-    for (const v of ['c', 'cl', 'cli', 'clip']) h = applyEdit(h, (d) => setValue(d, 'sink_1', 'name', v), 'value:sink_1:name');
+    for (const v of ['c', 'cl', 'cli', 'clip'])
+      h = applyEdit(h, (d) => setValue(d, 'sink_1', 'name', v), 'value:sink_1:name');
     assert.equal(h.past.length, 2);
     h = seal(h);
     h = applyEdit(h, (d) => setValue(d, 'sink_1', 'name', 'clips'), 'value:sink_1:name');
@@ -93,19 +106,39 @@ describe('document edits', () => {
 
   test('incompatible sockets and cycles are refused with a sentence naming both ends', () => {
     const d = doc();
-    const r = checkConnection(catalog, d, { node: 'sink_1', output: 'video' }, { node: 'sink_1', input: 'images' });
+    const r = checkConnection(
+      catalog,
+      d,
+      { node: 'sink_1', output: 'video' },
+      { node: 'sink_1', input: 'images' },
+    );
     assert.equal(r.ok, false);
-    const r2 = checkConnection(catalog, d, { node: 'source_1', output: 'count' }, { node: 'sink_1', input: 'images' });
-    assert.deepEqual(r2, { ok: false, reason: 'Cannot connect INT output "count" of t.source to IMAGE input "images" of t.sink.' });
+    const r2 = checkConnection(
+      catalog,
+      d,
+      { node: 'source_1', output: 'count' },
+      { node: 'sink_1', input: 'images' },
+    );
+    assert.deepEqual(r2, {
+      ok: false,
+      reason: 'Cannot connect INT output "count" of t.source to IMAGE input "images" of t.sink.',
+    });
     // INT → FLOAT is allowed
-    assert.equal(checkConnection(catalog, d, { node: 'source_1', output: 'count' }, { node: 'sink_1', input: 'scale' }).ok, true);
+    assert.equal(
+      checkConnection(catalog, d, { node: 'source_1', output: 'count' }, { node: 'sink_1', input: 'scale' })
+        .ok,
+      true,
+    );
     // a link closing a loop is refused
     addNode(d, source, { x: 0, y: 300 });
     connect(d, { node: 'source_1', output: 'count' }, { node: 'source_2', input: 'n' });
-    assert.deepEqual(checkConnection(catalog, d, { node: 'source_2', output: 'count' }, { node: 'source_1', input: 'n' }), {
-      ok: false,
-      reason: 'That connection would make a cycle.',
-    });
+    assert.deepEqual(
+      checkConnection(catalog, d, { node: 'source_2', output: 'count' }, { node: 'source_1', input: 'n' }),
+      {
+        ok: false,
+        reason: 'That connection would make a cycle.',
+      },
+    );
   });
 
   test('turning a widget back from a socket drops the link into it', () => {
@@ -138,9 +171,19 @@ describe('seed controls', () => {
     assert.equal(nextSeed('increment', 7, { min: 0, max: 10 }), 8);
     assert.equal(nextSeed('increment', 10, { min: 2, max: 10 }), 2);
     assert.equal(nextSeed('fixed', 7, { min: 0, max: 10 }), 7);
-    assert.equal(nextSeed('randomize', 7, { min: 5, max: 9 }, () => 0), 5);
-    assert.equal(nextSeed('randomize', 7, { min: 5, max: 9 }, () => 0.999999), 9);
-    assert.equal(nextSeed('randomize', 0, { min: 0, max: Number.MAX_SAFE_INTEGER }, () => 0.999999999) <= Number.MAX_SAFE_INTEGER, true);
+    assert.equal(
+      nextSeed('randomize', 7, { min: 5, max: 9 }, () => 0),
+      5,
+    );
+    assert.equal(
+      nextSeed('randomize', 7, { min: 5, max: 9 }, () => 0.999999),
+      9,
+    );
+    assert.equal(
+      nextSeed('randomize', 0, { min: 0, max: Number.MAX_SAFE_INTEGER }, () => 0.999999999) <=
+        Number.MAX_SAFE_INTEGER,
+      true,
+    );
   });
 
   test('the mode lives in the document (fixed is not stored); seeds fed by a link are left alone', () => {
@@ -150,10 +193,13 @@ describe('seed controls', () => {
     setSeedControl(d, 'source_1', 'n', 'increment');
     setSeedControl(d, 'source_2', 'n', 'randomize');
     assert.deepEqual(d.nodes.source_1.seedControl, { n: 'increment' });
-    assert.deepEqual(seedUpdates(d, catalog, () => 0.5), [
-      ['source_1', 'n', 4],
-      ['source_2', 'n', 5],
-    ]);
+    assert.deepEqual(
+      seedUpdates(d, catalog, () => 0.5),
+      [
+        ['source_1', 'n', 4],
+        ['source_2', 'n', 5],
+      ],
+    );
     setExposed(d, 'source_2', 'n', true);
     connect(d, { node: 'source_1', output: 'count' }, { node: 'source_2', input: 'n' });
     assert.deepEqual(seedUpdates(d, catalog), [['source_1', 'n', 4]]);
@@ -165,22 +211,48 @@ describe('seed controls', () => {
 describe('run state from engine events', () => {
   test('queued → running with steps → done / cached, and the error pinned to its node', () => {
     let r = reduceRun(undefined, { type: 'run_start', runId: 'r', order: ['a', 'b', 'c'] }, 0);
-    assert.deepEqual(Object.values(r.nodes).map((n) => n.phase), ['queued', 'queued', 'queued']);
+    assert.deepEqual(
+      Object.values(r.nodes).map((n) => n.phase),
+      ['queued', 'queued', 'queued'],
+    );
     r = reduceRun(r, { type: 'node_cached', runId: 'r', node: 'a' }, 1);
     r = reduceRun(r, { type: 'node_start', runId: 'r', node: 'b' }, 2);
     assert.deepEqual(r.running, { node: 'b', since: 2 });
-    r = reduceRun(r, { type: 'progress', runId: 'r', node: 'b', step: 1, total: 5, previewUrl: 'data:x' }, 1000);
+    r = reduceRun(
+      r,
+      { type: 'progress', runId: 'r', node: 'b', step: 1, total: 5, previewUrl: 'data:x' },
+      1000,
+    );
     r = reduceRun(r, { type: 'progress', runId: 'r', node: 'b', step: 3, total: 5 }, 3000);
     assert.deepEqual(r.nodes.b, { phase: 'running', step: 3, total: 5 });
     assert.equal(r.previewUrl, 'data:x');
     // 2 steps took 2 s → 2 steps left ≈ 2 s
     assert.equal(stepRateSeconds(r.progress!), 2);
-    r = reduceRun(r, { type: 'node_done', runId: 'r', node: 'b', ms: 1234, artifacts: [{ kind: 'video', path: '/o/v.mp4', mime: 'video/mp4' }] }, 4000);
+    r = reduceRun(
+      r,
+      {
+        type: 'node_done',
+        runId: 'r',
+        node: 'b',
+        ms: 1234,
+        artifacts: [{ kind: 'video', path: '/o/v.mp4', mime: 'video/mp4' }],
+      },
+      4000,
+    );
     assert.deepEqual(r.nodes.b, { phase: 'done', ms: 1234 });
     assert.equal(r.outputs[0].node, 'b');
     r = reduceRun(r, { type: 'node_start', runId: 'r', node: 'c' }, 4001);
     const result = { ok: false, runId: 'r', outputs: [], nodes: {} };
-    r = reduceRun(r, { type: 'run_error', runId: 'r', error: { message: 'c broke', node: 'c', code: 'node_failed' }, result }, 4002);
+    r = reduceRun(
+      r,
+      {
+        type: 'run_error',
+        runId: 'r',
+        error: { message: 'c broke', node: 'c', code: 'node_failed' },
+        result,
+      },
+      4002,
+    );
     assert.equal(r.phase, 'error');
     assert.deepEqual(r.nodes.c, { phase: 'error', message: 'c broke' });
     assert.equal(r.nodes.a.phase, 'cached');

@@ -6,12 +6,23 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { HistoryEntry } from '../../../nodes/api/contract';
 import type { WorkflowDocument } from '../../../workflows/schema';
-import { docSignatures, estimateRun, expectedDurations, pastRuns, stepRateSeconds } from '../../../renderer/state/eta';
+import {
+  docSignatures,
+  estimateRun,
+  expectedDurations,
+  pastRuns,
+  stepRateSeconds,
+} from '../../../renderer/state/eta';
 import type { NodeRunState, RunProgress } from '../../../renderer/state/run-store';
 
 /** load → sampler → decode → out, like a small Wan graph. */
 function graph(seed = 1, steps = 20): WorkflowDocument {
-  const n = (type: string, values: Record<string, unknown> = {}) => ({ type, version: 1, position: { x: 0, y: 0 }, values });
+  const n = (type: string, values: Record<string, unknown> = {}) => ({
+    type,
+    version: 1,
+    position: { x: 0, y: 0 },
+    values,
+  });
   return {
     schemaVersion: 1,
     nodes: {
@@ -115,8 +126,22 @@ describe('estimateRun', () => {
   test('the running node at its step rate, plus the nodes after it', () => {
     const nodes = { load: st('cached'), sampler: st('running'), decode: st('queued'), out: st('queued') };
     // 5 of 20 steps done in 10 s (measured from step 0) → 30 s left for the sampler
-    const progress: RunProgress = { node: 'sampler', step: 5, total: 20, since: 1000, sinceStep: 0, at: 11000 };
-    const eta = estimateRun({ order, nodes, progress, running: { node: 'sampler', since: 1000 }, expected, now: 11000 });
+    const progress: RunProgress = {
+      node: 'sampler',
+      step: 5,
+      total: 20,
+      since: 1000,
+      sinceStep: 0,
+      at: 11000,
+    };
+    const eta = estimateRun({
+      order,
+      nodes,
+      progress,
+      running: { node: 'sampler', since: 1000 },
+      expected,
+      now: 11000,
+    });
     assert.deepEqual(eta, { seconds: 30 + 5 + 1, unknown: 0 });
     // half a second later, with no new step, it counts down
     assert.equal(estimateRun({ order, nodes, progress, expected, now: 11500 })?.seconds, 35.5);
@@ -139,7 +164,10 @@ describe('estimateRun', () => {
   });
 
   test('step rate: undefined before a step is measured, 0 when the last step is reached', () => {
-    assert.equal(stepRateSeconds({ node: 'a', step: 3, total: 10, since: 0, sinceStep: 3, at: 500 }), undefined);
+    assert.equal(
+      stepRateSeconds({ node: 'a', step: 3, total: 10, since: 0, sinceStep: 3, at: 500 }),
+      undefined,
+    );
     assert.equal(stepRateSeconds({ node: 'a', step: 10, total: 10, since: 0, sinceStep: 3, at: 500 }), 0);
   });
 });

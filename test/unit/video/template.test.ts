@@ -91,7 +91,13 @@ describe('workflows/templates/test-pattern.json', () => {
 
   test('meta has a title, description and the five params, each pointing at a real input', () => {
     assert.ok(doc.meta?.title && doc.meta.description);
-    assert.deepEqual(Object.keys(doc.meta.params ?? {}).sort(), ['format', 'fps', 'frames', 'height', 'width']);
+    assert.deepEqual(Object.keys(doc.meta.params ?? {}).sort(), [
+      'format',
+      'fps',
+      'frames',
+      'height',
+      'width',
+    ]);
     for (const [name, p] of Object.entries(doc.meta.params!)) {
       const n = doc.nodes[p.node];
       assert.ok(n, name);

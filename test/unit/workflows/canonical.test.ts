@@ -159,6 +159,29 @@ describe('saveWorkflow', () => {
     assert.equal(saveWorkflow(reload(text)), text);
   });
 
+  test('writes seedControl after exposed with its keys sorted, and reloads it byte-stably', () => {
+    const doc = baseDocument();
+    doc.nodes.sampler.seedControl = { seed_b: 'randomize', noise_seed: 'increment' };
+    const text = saveWorkflow(scrambled(doc));
+    const node = text.slice(text.indexOf('"sampler": {'));
+    const at = (key: string) => node.indexOf(`"${key}":`);
+    assert.ok(
+      at('exposed') > 0 && at('exposed') < at('seedControl') && at('seedControl') < at('values'),
+      node.slice(0, 600),
+    );
+    assert.ok(at('noise_seed') > at('seedControl') && at('noise_seed') < at('seed_b'));
+    const back = reload(text);
+    assert.deepEqual(back.nodes.sampler.seedControl, { noise_seed: 'increment', seed_b: 'randomize' });
+    assert.equal(saveWorkflow(back), text);
+  });
+
+  test('refuses an unknown seed control mode on load', () => {
+    const doc = JSON.parse(saveWorkflow(baseDocument()));
+    doc.nodes.sampler.seedControl = { seed: 'shuffle' };
+    const r = parseWorkflow(JSON.stringify(doc));
+    assert.equal(r.ok, false);
+  });
+
   test('omits undefined optional fields', () => {
     const doc = baseDocument();
     doc.nodes.decode.title = undefined;

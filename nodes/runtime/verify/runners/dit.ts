@@ -21,7 +21,10 @@ async function tensor(io: SafetensorsFile, name: string): Promise<Tensor> {
 /** A timestep tensor: int64/float [1] → a number; [1, L] → per-token values. */
 async function timestep(io: SafetensorsFile, name: string): Promise<number | Float32Array> {
   const info = io.info(name);
-  const values = info.dtype === 'I64' ? Float32Array.from(await io.readI64(name), (v) => Number(v)) : await io.readF32(name);
+  const values =
+    info.dtype === 'I64'
+      ? Float32Array.from(await io.readI64(name), (v) => Number(v))
+      : await io.readF32(name);
   return values.length === 1 ? values[0] : values;
 }
 
@@ -47,7 +50,8 @@ export const run: CaseRunner = async (ctx: CaseContext) => {
       ['t2', 'out_t2'],
       ['t_t2v', 'out_t2v'],
     ] as const) {
-      if (io.has(input)) result.set(output, (await dit.forward({ ...base, t: await timestep(io, input) })).data);
+      if (io.has(input))
+        result.set(output, (await dit.forward({ ...base, t: await timestep(io, input) })).data);
     }
     return result;
   } finally {

@@ -51,7 +51,9 @@ export async function openDit(weightsPath: string, config?: unknown): Promise<Op
     const cfg = inferDitConfig(shapes, partial);
     checkDitShapes(shapes, cfg, configSource);
     if (cfg.window_size[0] !== -1 || cfg.window_size[1] !== -1) {
-      throw new Error(`${configSource}: window_size ${JSON.stringify(cfg.window_size)} (local attention) is not supported; Wan 2.2 uses [-1, -1].`);
+      throw new Error(
+        `${configSource}: window_size ${JSON.stringify(cfg.window_size)} (local attention) is not supported; Wan 2.2 uses [-1, -1].`,
+      );
     }
     const keyOf = (official: string): string => {
       const k = toOfficial.get(official);

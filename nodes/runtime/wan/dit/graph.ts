@@ -24,7 +24,12 @@ export const textKName = (i: number): string => `text_k${i}`;
 export const textVName = (i: number): string => `text_v${i}`;
 
 /** text graph: input `context` [rows, text_dim]; outputs `context_emb` [rows, dim], text_k{i}, text_v{i}. */
-export function buildTextGraph(file: WeightSource, keyOf: (o: string) => string, c: WanDitConfig, opts: DitGraphOptions): GraphBuilder {
+export function buildTextGraph(
+  file: WeightSource,
+  keyOf: (o: string) => string,
+  c: WanDitConfig,
+  opts: DitGraphOptions,
+): GraphBuilder {
   const g = new GraphBuilder({ name: 'wan_dit_text', metadata: { config: JSON.stringify(c) } });
   const ops = new DitOps(g, file, keyOf, opts);
   const ctx = g.input('context', 'float32', ['rows', c.text_dim]);
@@ -33,7 +38,9 @@ export function buildTextGraph(file: WeightSource, keyOf: (o: string) => string,
   for (let i = 0; i < c.num_layers; i++) {
     const b = `blocks.${i}.cross_attn`;
     const k = ops.linear(emb, `${b}.k`);
-    g.output(c.qk_norm ? ops.rmsNorm(k, c.eps, `${b}.norm_k.weight`) : k, textKName(i), { dims: ['rows', c.dim] });
+    g.output(c.qk_norm ? ops.rmsNorm(k, c.eps, `${b}.norm_k.weight`) : k, textKName(i), {
+      dims: ['rows', c.dim],
+    });
     g.output(ops.linear(emb, `${b}.v`), textVName(i), { dims: ['rows', c.dim] });
   }
   return g;
@@ -47,7 +54,12 @@ export function buildTextGraph(file: WeightSource, keyOf: (o: string) => string,
  * output `out` [B, out_dim, F, H, W]; with debug: dbg_patch_embed [B·L, dim], dbg_e [U, dim],
  * dbg_e0 [U, 6·dim], dbg_block{i}_out [B·L, dim], dbg_head_out [B·L, p·out_dim].
  */
-export function buildStepGraph(file: WeightSource, keyOf: (o: string) => string, c: WanDitConfig, opts: DitGraphOptions): GraphBuilder {
+export function buildStepGraph(
+  file: WeightSource,
+  keyOf: (o: string) => string,
+  c: WanDitConfig,
+  opts: DitGraphOptions,
+): GraphBuilder {
   const g = new GraphBuilder({ name: 'wan_dit_step', metadata: { config: JSON.stringify(c) } });
   const ops = new DitOps(g, file, keyOf, opts);
   const { dim, num_heads: heads } = c;
@@ -100,7 +112,10 @@ export function buildStepGraph(file: WeightSource, keyOf: (o: string) => string,
 
   // Patch embedding (Conv3d with kernel = stride = patch) as patchify + one Gemm.
   const x8 = g.op('Reshape', [x, cat([i64([-1, c.in_dim]), f, i64([p0]), h, i64([p1]), w, i64([p2])])]);
-  const patches = g.op('Reshape', [g.op('Transpose', [x8], { perm: [0, 2, 4, 6, 1, 3, 5, 7] }), i64([-1, c.in_dim * pprod])]);
+  const patches = g.op('Reshape', [
+    g.op('Transpose', [x8], { perm: [0, 2, 4, 6, 1, 3, 5, 7] }),
+    i64([-1, c.in_dim * pprod]),
+  ]);
   const peW = ops.w('patch_embedding.weight', [dim, c.in_dim * pprod]);
   let hidden = g.op('Gemm', [patches, peW, ops.w('patch_embedding.bias')], { transB: 1 });
   dbg(hidden, 'dbg_patch_embed');
@@ -142,7 +157,12 @@ export function buildStepGraph(file: WeightSource, keyOf: (o: string) => string,
   }
 
   // Head: LayerNorm, modulation (head.modulation + e) as (shift, scale), Linear.
-  const hm = g.op('Split', [ops.w('head.modulation', [2 * dim]), i64([dim, dim])], { axis: 0 }, { outputs: 2 });
+  const hm = g.op(
+    'Split',
+    [ops.w('head.modulation', [2 * dim]), i64([dim, dim])],
+    { axis: 0 },
+    { outputs: 2 },
+  );
   const shift = g.op('Add', [hm[0], eTok]);
   const scale = g.op('Add', [hm[1], eTok]);
   const head = ops.linear(ops.modulate(ops.layerNorm(hidden, dim, c.eps), shift, scale), 'head.head');

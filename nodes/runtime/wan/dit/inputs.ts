@@ -29,25 +29,35 @@ const fmt = (d: readonly number[]): string => `[${d.join(', ')}]`;
 /** The model input [in_dim, F, H, W] (x, or x ++ y on channels) and its patch grid. */
 export function modelInput(c: WanDitConfig, inp: DitInput): { data: Float32Array; grid: Grid } {
   const { x, y } = inp;
-  if (x.dims.length !== 4) throw new Error(`DiT input x must be [channels, frames, height, width], got ${fmt(x.dims)}.`);
+  if (x.dims.length !== 4)
+    throw new Error(`DiT input x must be [channels, frames, height, width], got ${fmt(x.dims)}.`);
   const [cx, F, H, W] = x.dims as [number, number, number, number];
   const cy = y ? y.dims[0] : 0;
   if (y && (y.dims.length !== 4 || y.dims[1] !== F || y.dims[2] !== H || y.dims[3] !== W)) {
-    throw new Error(`DiT conditioning y ${fmt(y.dims)} must be [channels, ${F}, ${H}, ${W}] like x ${fmt(x.dims)}.`);
+    throw new Error(
+      `DiT conditioning y ${fmt(y.dims)} must be [channels, ${F}, ${H}, ${W}] like x ${fmt(x.dims)}.`,
+    );
   }
   if (cx + cy !== c.in_dim) {
-    const need = c.model_type === 'i2v' && !y ? ' (this image-to-video model needs the image conditioning y)' : '';
-    throw new Error(`DiT input has ${cx}${y ? ` + ${cy} (y)` : ''} channels, but the model takes in_dim = ${c.in_dim}${need}.`);
+    const need =
+      c.model_type === 'i2v' && !y ? ' (this image-to-video model needs the image conditioning y)' : '';
+    throw new Error(
+      `DiT input has ${cx}${y ? ` + ${cy} (y)` : ''} channels, but the model takes in_dim = ${c.in_dim}${need}.`,
+    );
   }
   const [p0, p1, p2] = c.patch_size;
   if (F % p0 || H % p1 || W % p2) {
-    throw new Error(`DiT latent ${fmt([F, H, W])} (frames, height, width) is not divisible by the patch size ${fmt(c.patch_size)}.`);
+    throw new Error(
+      `DiT latent ${fmt([F, H, W])} (frames, height, width) is not divisible by the patch size ${fmt(c.patch_size)}.`,
+    );
   }
   const plane = F * H * W;
   let data = x.data;
-  if (x.data.length !== cx * plane) throw new Error(`DiT input x has ${x.data.length} values for dims ${fmt(x.dims)}.`);
+  if (x.data.length !== cx * plane)
+    throw new Error(`DiT input x has ${x.data.length} values for dims ${fmt(x.dims)}.`);
   if (y) {
-    if (y.data.length !== cy * plane) throw new Error(`DiT conditioning y has ${y.data.length} values for dims ${fmt(y.dims)}.`);
+    if (y.data.length !== cy * plane)
+      throw new Error(`DiT conditioning y has ${y.data.length} values for dims ${fmt(y.dims)}.`);
     data = new Float32Array((cx + cy) * plane);
     data.set(x.data, 0);
     data.set(y.data, cx * plane);
@@ -63,7 +73,9 @@ export function padContext(c: WanDitConfig, ctx: Tensor): Float32Array {
   }
   const rows = ctx.dims[0];
   if (rows > c.text_len) {
-    throw new Error(`DiT context has ${rows} tokens, more than the model's text_len ${c.text_len}; shorten the prompt.`);
+    throw new Error(
+      `DiT context has ${rows} tokens, more than the model's text_len ${c.text_len}; shorten the prompt.`,
+    );
   }
   const out = new Float32Array(c.text_len * c.text_dim);
   out.set(ctx.data.subarray(0, rows * c.text_dim));

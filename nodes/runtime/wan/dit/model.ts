@@ -6,11 +6,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelPool, Tensor } from '../../../sdk';
 import { cachedModel } from '../../onnx/cache';
-import { acquireSession, ort, SimpleModelPool, sessionKey, type ExecutionProvider, type Session, type SessionOptions } from '../../onnx/session';
+import {
+  acquireSession,
+  ort,
+  SimpleModelPool,
+  sessionKey,
+  type ExecutionProvider,
+  type Session,
+  type SessionOptions,
+} from '../../onnx/session';
 import type { WanDitConfig } from '../layout/dit-config';
 import type { DitLayout } from '../layout/dit-keys';
 import { openDit } from './config';
-import { buildStepGraph, buildTextGraph, DIT_GRAPH_VERSION, textKName, textVName, type DitGraphOptions } from './graph';
+import {
+  buildStepGraph,
+  buildTextGraph,
+  DIT_GRAPH_VERSION,
+  textKName,
+  textVName,
+  type DitGraphOptions,
+} from './graph';
 import { modelInput, padContext, perTokenT, type DitInput, type Grid } from './inputs';
 import { ropeTables, timestepSinusoid, uniqueTimesteps } from './tables';
 
@@ -64,9 +79,23 @@ export async function loadWanDit(weightsPath: string, opts: LoadWanDitOptions = 
   try {
     const common = { cacheDir, weightFiles: [file.path], log: opts.log };
     const key = { model: 'wan-dit', v: DIT_GRAPH_VERSION, config: c, layout, ...graphOpts };
-    const stepModel = await cachedModel({ ...common, key: { ...key, graph: 'step' }, build: () => buildStepGraph(file, keyOf, c, graphOpts) });
-    const textModel = await cachedModel({ ...common, key: { ...key, graph: 'text', debug: false }, build: () => buildTextGraph(file, keyOf, c, graphOpts) });
-    const sOpts: SessionOptions = { ep: opts.ep, threads: opts.threads, disablePrepacking: opts.disablePrepacking, profilePrefix: opts.profilePrefix, log: opts.log };
+    const stepModel = await cachedModel({
+      ...common,
+      key: { ...key, graph: 'step' },
+      build: () => buildStepGraph(file, keyOf, c, graphOpts),
+    });
+    const textModel = await cachedModel({
+      ...common,
+      key: { ...key, graph: 'text', debug: false },
+      build: () => buildTextGraph(file, keyOf, c, graphOpts),
+    });
+    const sOpts: SessionOptions = {
+      ep: opts.ep,
+      threads: opts.threads,
+      disablePrepacking: opts.disablePrepacking,
+      profilePrefix: opts.profilePrefix,
+      log: opts.log,
+    };
     step = await acquireSession(pool, stepModel.path, sOpts);
     keys.push(sessionKey(stepModel.path, sOpts));
     text = await acquireSession(pool, textModel.path, sOpts);
@@ -81,14 +110,21 @@ export async function loadWanDit(weightsPath: string, opts: LoadWanDitOptions = 
   // Text K/V per distinct (batched) context: a prompt's K/V are reused across all denoising steps.
   const textCache: { ctx: Float32Array[]; out: Record<string, ort.Tensor> }[] = [];
   const sameData = (a: Float32Array, b: Float32Array): boolean =>
-    a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    );
 
   async function textKV(contexts: Float32Array[]): Promise<Record<string, ort.Tensor>> {
-    const hit = textCache.find((e) => e.ctx.length === contexts.length && e.ctx.every((x, i) => sameData(x, contexts[i])));
+    const hit = textCache.find(
+      (e) => e.ctx.length === contexts.length && e.ctx.every((x, i) => sameData(x, contexts[i])),
+    );
     if (hit) return hit.out;
     const all = new Float32Array(contexts.length * c.text_len * c.text_dim);
     contexts.forEach((x, i) => all.set(x, i * x.length));
-    const out = await text.run({ context: new ort.Tensor('float32', all, [contexts.length * c.text_len, c.text_dim]) });
+    const out = await text.run({
+      context: new ort.Tensor('float32', all, [contexts.length * c.text_len, c.text_dim]),
+    });
     textCache.unshift({ ctx: contexts.map((x) => x.slice()), out });
     if (textCache.length > 4) textCache.pop();
     return out;
@@ -100,18 +136,32 @@ export async function loadWanDit(weightsPath: string, opts: LoadWanDitOptions = 
     let r = ropeCache.get(k);
     if (!r) {
       const { cos, sin } = ropeTables(grid.patches, headDim);
-      r = { cos: new ort.Tensor('float32', cos, [grid.tokens, headDim / 2]), sin: new ort.Tensor('float32', sin, [grid.tokens, headDim / 2]) };
+      r = {
+        cos: new ort.Tensor('float32', cos, [grid.tokens, headDim / 2]),
+        sin: new ort.Tensor('float32', sin, [grid.tokens, headDim / 2]),
+      };
       ropeCache.set(k, r);
     }
     return r;
   }
 
-  async function runBatch(inputs: DitInput[], wantDebug: boolean): Promise<{ outs: Tensor[]; raw: Record<string, ort.Tensor>; grid: Grid; tIndex: BigInt64Array; tValues: number[]; ctx: Record<string, ort.Tensor> }> {
+  async function runBatch(
+    inputs: DitInput[],
+    wantDebug: boolean,
+  ): Promise<{
+    outs: Tensor[];
+    raw: Record<string, ort.Tensor>;
+    grid: Grid;
+    tIndex: BigInt64Array;
+    tValues: number[];
+    ctx: Record<string, ort.Tensor>;
+  }> {
     if (inputs.length === 0) throw new Error('DiT forwardBatch needs at least one input.');
     const prepared = inputs.map((inp) => modelInput(c, inp));
     const grid = prepared[0].grid;
     for (const p of prepared) {
-      if (p.grid.latent.join() !== grid.latent.join()) throw new Error('DiT forwardBatch: every sample must have the same latent size.');
+      if (p.grid.latent.join() !== grid.latent.join())
+        throw new Error('DiT forwardBatch: every sample must have the same latent size.');
     }
     const B = inputs.length;
     const x = new Float32Array(B * prepared[0].data.length);
@@ -124,7 +174,10 @@ export async function loadWanDit(weightsPath: string, opts: LoadWanDitOptions = 
     const r = rope(grid);
     const feeds: Record<string, ort.Tensor> = {
       x: new ort.Tensor('float32', x, [B, c.in_dim, ...grid.latent]),
-      t_sin: new ort.Tensor('float32', timestepSinusoid(uniq.values, c.freq_dim), [uniq.values.length, c.freq_dim]),
+      t_sin: new ort.Tensor('float32', timestepSinusoid(uniq.values, c.freq_dim), [
+        uniq.values.length,
+        c.freq_dim,
+      ]),
       t_index: new ort.Tensor('int64', uniq.index, [uniq.index.length]),
       rope_cos: r.cos,
       rope_sin: r.sin,
@@ -133,12 +186,15 @@ export async function loadWanDit(weightsPath: string, opts: LoadWanDitOptions = 
       feeds[textKName(i)] = ctx[textKName(i)]!;
       feeds[textVName(i)] = ctx[textVName(i)]!;
     }
-    if (wantDebug && !graphOpts.debug) throw new Error('forwardDebug needs the DiT loaded with { debug: true }.');
+    if (wantDebug && !graphOpts.debug)
+      throw new Error('forwardDebug needs the DiT loaded with { debug: true }.');
     const raw = await step.run(feeds);
     const outT = raw.out;
     const per = (outT.data as Float32Array).length / B;
     const [F, H, W] = grid.latent;
-    const outs = inputs.map((_, i) => T((outT.data as Float32Array).slice(i * per, (i + 1) * per), [c.out_dim, F, H, W]));
+    const outs = inputs.map((_, i) =>
+      T((outT.data as Float32Array).slice(i * per, (i + 1) * per), [c.out_dim, F, H, W]),
+    );
     return { outs, raw, grid, tIndex: uniq.index, tValues: uniq.values, ctx };
   }
 
@@ -166,14 +222,19 @@ export async function loadWanDit(weightsPath: string, opts: LoadWanDitOptions = 
       const rowOf = (l: number): number => (tIndex.length === 1 ? 0 : Number(tIndex[l]));
       const expandRows = (src: Float32Array, width: number): Float32Array => {
         const out = new Float32Array(L * width);
-        for (let l = 0; l < L; l++) out.set(src.subarray(rowOf(l) * width, (rowOf(l) + 1) * width), l * width);
+        for (let l = 0; l < L; l++)
+          out.set(src.subarray(rowOf(l) * width, (rowOf(l) + 1) * width), l * width);
         return out;
       };
-      debug.set('dbg_time_sinusoid', T(expandRows(timestepSinusoid(tValues, c.freq_dim), c.freq_dim), [L, c.freq_dim]));
+      debug.set(
+        'dbg_time_sinusoid',
+        T(expandRows(timestepSinusoid(tValues, c.freq_dim), c.freq_dim), [L, c.freq_dim]),
+      );
       debug.set('dbg_e', T(expandRows(f32('dbg_e'), d), [L, d]));
       debug.set('dbg_e0', T(expandRows(f32('dbg_e0'), 6 * d), [L, 6, d]));
       debug.set('dbg_context_emb', T(ctx.context_emb.data as Float32Array, [c.text_len, d]));
-      for (let i = 0; i < c.num_layers; i++) debug.set(`dbg_block${i}_out`, T(f32(`dbg_block${i}_out`), [L, d]));
+      for (let i = 0; i < c.num_layers; i++)
+        debug.set(`dbg_block${i}_out`, T(f32(`dbg_block${i}_out`), [L, d]));
       const pprod = c.patch_size[0] * c.patch_size[1] * c.patch_size[2];
       debug.set('dbg_head_out', T(f32('dbg_head_out'), [L, pprod * c.out_dim]));
       return { out: outs[0], debug };

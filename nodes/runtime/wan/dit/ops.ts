@@ -84,7 +84,12 @@ export class DitOps {
     const g = this.g;
     if (this.opts.fused) {
       // com.microsoft RotaryEmbedding on [B, L, dim]; position ids pick each token's cos/sin row.
-      const r = g.op('RotaryEmbedding', [g.op('Reshape', [x, s.tok3]), s.posIds, s.cos2, s.sin2], { interleaved: 1, num_heads: s.heads }, { domain: 'com.microsoft' });
+      const r = g.op(
+        'RotaryEmbedding',
+        [g.op('Reshape', [x, s.tok3]), s.posIds, s.cos2, s.sin2],
+        { interleaved: 1, num_heads: s.heads },
+        { domain: 'com.microsoft' },
+      );
       return g.op('Reshape', [r, g.constI64([-1, s.dim])]);
     }
     const x5 = g.op('Reshape', [x, s.rope5]);

@@ -27,7 +27,8 @@ export function timestepSinusoid(timesteps: ArrayLike<number>, freqDim: number):
 
 /** Complex pairs per axis (f, h, w) for a head dimension: [c − 2(c//3), c//3, c//3], c = headDim/2. */
 export function ropeSplit(headDim: number): [number, number, number] {
-  if (headDim % 2 !== 0) throw new Error(`the attention head dimension must be even for RoPE, got ${headDim}.`);
+  if (headDim % 2 !== 0)
+    throw new Error(`the attention head dimension must be even for RoPE, got ${headDim}.`);
   const c = headDim / 2;
   const third = Math.floor(c / 3);
   return [c - 2 * third, third, third];
@@ -38,10 +39,15 @@ export function ropeSplit(headDim: number): [number, number, number] {
  * cos and sin, each [f·h·w, headDim/2]. Columns are the f pairs, then h, then w. Pair j of an axis
  * with n pairs turns by position · 10000^(−j/n) (rope_params(…, 2n) of the official code).
  */
-export function ropeTables(grid: readonly [number, number, number], headDim: number): { cos: Float32Array; sin: Float32Array } {
+export function ropeTables(
+  grid: readonly [number, number, number],
+  headDim: number,
+): { cos: Float32Array; sin: Float32Array } {
   const split = ropeSplit(headDim);
   const half = headDim / 2;
-  const freqs = split.map((n) => Float64Array.from({ length: n }, (_, j) => 1 / Math.pow(10000, (2 * j) / (2 * n))));
+  const freqs = split.map((n) =>
+    Float64Array.from({ length: n }, (_, j) => 1 / Math.pow(10000, (2 * j) / (2 * n))),
+  );
   const [F, H, W] = grid;
   const L = F * H * W;
   const cos = new Float32Array(L * half);
