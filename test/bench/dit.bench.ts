@@ -210,6 +210,10 @@ async function main(): Promise<void> {
       if (withTorch) {
         try {
           torch = await startTorchEager({ threads, sequential: flag('sequential') }); // builds and warms up
+          if (threads === threadList[0])
+            note(
+              `PyTorch BLAS: ${torch.ready.blas}${torch.ready.blas_warning ? ` — WARNING: ${torch.ready.blas_warning}` : ''}`,
+            );
         } catch (e) {
           note(`PyTorch eager baseline skipped at ${threads} threads: ${(e as Error).message}`);
         }

@@ -135,6 +135,26 @@ def gelu_tanh(x):
 HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
 
 
+def blas_library():
+    """Path of the BLAS this torch runs its fp32 matmuls with (Debian's torch links the libblas.so.3 alternative)."""
+    torch.mm(torch.ones(2, 2), torch.ones(2, 2))
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "/" in line}
+    except OSError:
+        return "unknown"
+    hits = sorted(p for p in paths if any(k in p.rsplit("/", 1)[-1] for k in ("blas", "mkl_", "libmkl")))
+    return ", ".join(hits) or "built in"
+
+
+def blas_warning(path):
+    """A sentence when the BLAS is the unoptimised reference one (netlib), which makes this baseline a strawman."""
+    if "libblas" in path and "openblas" not in path and "mkl" not in path:
+        return ("PyTorch runs its matmuls on the reference (netlib) BLAS, about 15x slower than an optimised one; "
+                "for a fair baseline install OpenBLAS: apt-get install -y libopenblas0-openmp")
+    return None
+
+
 def attention(q, k, v):
     """q [B, heads, Lq, d], k/v [B, heads, Lk, d], no mask."""
     if HAS_SDPA:
@@ -311,7 +331,8 @@ def main():
     if a.check_golden:
         sys.exit(0 if check_golden(a.check_golden) else 1)
     threads = [int(s) for s in a.threads.split(",")]
-    info = {"torch": torch.__version__, "sdpa": HAS_SDPA, "batched": not a.sequential, "cache_text": not a.no_cache_text}
+    blas = blas_library()
+    info = {"torch": torch.__version__, "blas": blas, "blas_warning": blas_warning(blas), "sdpa": HAS_SDPA, "batched": not a.sequential, "cache_text": not a.no_cache_text}
     stepper = Stepper(BENCH_CONFIG, BENCH_LATENT, a.sequential, not a.no_cache_text)
     if a.serve:
         torch.set_num_threads(threads[0])

@@ -33,6 +33,9 @@ export function torchAvailability(python = TORCH_PYTHON): TorchAvailability {
 export interface TorchReady {
   threads: number;
   torch: string;
+  /** The BLAS library torch's matmuls use, and a warning when it is the slow reference one. */
+  blas: string;
+  blas_warning: string | null;
   sdpa: boolean;
   batched: boolean;
   cache_text: boolean;
