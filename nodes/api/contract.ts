@@ -12,6 +12,8 @@ import type { NodeCatalog } from '../engine/catalog';
 import type { EngineEvent } from '../engine/events';
 import type { RunResult } from '../engine/run-result';
 import type { Settings } from '../host/settings';
+import { FILE_FOLDERS } from '../sdk/define';
+import type { FileFolder } from '../sdk/define';
 
 export const RunOptions = z.strictObject({
   outputs: z.array(z.string().max(64)).max(1000).optional(),
@@ -19,14 +21,11 @@ export const RunOptions = z.strictObject({
   label: z.string().max(200).optional(),
 });
 
-export const FolderKind = z.enum([
-  'diffusion_models',
-  'text_encoders',
-  'vae',
-  'tokenizers',
-  'images',
-  'videos',
-]);
+/** The FILE_FOLDERS `files.list` accepts: every one except 'workflows' and 'output'. */
+const LISTED_FOLDERS = FILE_FOLDERS.filter(
+  (f): f is Exclude<FileFolder, 'workflows' | 'output'> => f !== 'workflows' && f !== 'output',
+);
+export const FolderKind = z.enum(LISTED_FOLDERS);
 
 export const SaveAutosave = z.strictObject({
   tabs: z

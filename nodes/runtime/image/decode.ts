@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import jpeg from 'jpeg-js';
 import type { ImageBatch } from '../../sdk';
+import { readErrorReason } from '../fs-errors';
 import { jpegOrientation, orientRgb } from './jpeg-orientation';
 import { decodePngRgba } from './png';
 
@@ -118,14 +119,7 @@ export async function loadImageFile(
   try {
     bytes = await readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'the file does not exist'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : (e as Error).message;
-    throw new Error(`Cannot read image ${path}: ${why}.`, { cause: e });
+    throw new Error(`Cannot read image ${path}: ${readErrorReason(e)}.`, { cause: e });
   }
   return decodeImage(bytes, { ...opts, name: `image ${basename(path)} (${path})` });
 }

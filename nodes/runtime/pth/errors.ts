@@ -1,7 +1,10 @@
 // The error every pth-reader failure throws. It extends SafetensorsError so code that already
 // handles checkpoint-reading errors (layout detection, loaders) treats both formats alike.
 
+import type { FileFormatErrors } from '../safetensors/file-io';
 import { SafetensorsError } from '../safetensors/reader';
+
+export { ioMessage } from '../safetensors/file-io';
 
 export class PthError extends SafetensorsError {
   constructor(file: string, message: string, tensor?: string) {
@@ -10,11 +13,9 @@ export class PthError extends SafetensorsError {
   }
 }
 
-/** A readable sentence for an I/O error from node:fs. */
-export function ioMessage(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return 'the file does not exist';
-  if (err?.code === 'EISDIR') return 'it is a folder, not a file';
-  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
-  return err?.message ?? String(e);
-}
+/** How the pth reader names its files and builds its errors (see TensorFileBase). */
+export const PTH_FORMAT: FileFormatErrors = {
+  error: (file, message, tensor) => new PthError(file, message, tensor),
+  noun: 'PyTorch checkpoint',
+  eofNote: '(the file is truncated or shrank)',
+};

@@ -165,20 +165,6 @@ export function classifyGlobal(module: string, name: string): TorchGlobal | 'uns
   return undefined;
 }
 
-/** Bytes per element. */
-export const ELEMENT_SIZE: Readonly<Record<StDtype, number>> = {
-  F64: 8,
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I64: 8,
-  I32: 4,
-  I16: 2,
-  I8: 1,
-  U8: 1,
-  BOOL: 1,
-};
-
 /** Pickle hooks for torch.save checkpoints; `file` names the checkpoint in error messages. */
 export function torchHooks(file: string): PickleHooks {
   const storages = new Map<string, TorchStorage>();

@@ -4,7 +4,8 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
-import { PthError, ioMessage } from './errors';
+import { readExactly, readFailure } from '../safetensors/file-io';
+import { PTH_FORMAT, PthError } from './errors';
 
 export interface ZipEntry {
   /** full name inside the archive, e.g. "archive/data/0" */
@@ -49,25 +50,8 @@ export async function readAt(
   into: Uint8Array,
   position: number,
   what: string,
-  tensor?: string,
 ): Promise<void> {
-  let done = 0;
-  while (done < into.length) {
-    let n: number;
-    try {
-      ({ bytesRead: n } = await handle.read(into, done, into.length - done, position + done));
-    } catch (e) {
-      throw new PthError(file, `${file}: cannot read ${what}: ${ioMessage(e)}.`, tensor);
-    }
-    if (n === 0) {
-      throw new PthError(
-        file,
-        `${file}: unexpected end of file while reading ${what} (the file is truncated or shrank).`,
-        tensor,
-      );
-    }
-    done += n;
-  }
+  await readExactly(handle, into, position, readFailure(PTH_FORMAT, file, what));
 }
 
 function u64(file: string, dv: DataView, at: number, what: string): number {

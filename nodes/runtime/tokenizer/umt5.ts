@@ -8,6 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { readErrorReason } from '../fs-errors';
 import { cleanPrompt } from './clean';
 
 export class TokenizerError extends Error {
@@ -50,14 +51,7 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'the file does not exist'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : (e as Error).message;
-    throw new TokenizerError(file, `Cannot read the ${what} ${file}: ${why}.`);
+    throw new TokenizerError(file, `Cannot read the ${what} ${file}: ${readErrorReason(e)}.`);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -2,6 +2,8 @@
 // for what torch.save pickles (OrderedDict state dicts, _rebuild_tensor_v2 tensors, storages as
 // persistent ids), plus a raw opcode assembler for hostile pickles.
 
+import { DTYPE_SIZE } from '../../../nodes/runtime/safetensors/dtypes';
+
 export type FxDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 export const FX_STORAGE_CLASS: Record<FxDtype, string> = {
@@ -15,19 +17,6 @@ export const FX_STORAGE_CLASS: Record<FxDtype, string> = {
   I8: 'CharStorage',
   U8: 'ByteStorage',
   BOOL: 'BoolStorage',
-};
-
-export const FX_ELEMENT_SIZE: Record<FxDtype, number> = {
-  F64: 8,
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I64: 8,
-  I32: 4,
-  I16: 2,
-  I8: 1,
-  U8: 1,
-  BOOL: 1,
 };
 
 /** A storage: its bytes, or (for huge sparse test files) only a byte length. */
@@ -45,7 +34,7 @@ export class FxStorage {
     return this.bytes instanceof Uint8Array ? this.bytes.length : this.bytes.sparseBytes;
   }
   get numel(): number {
-    return this.declaredNumel ?? this.byteLength / FX_ELEMENT_SIZE[this.dtype];
+    return this.declaredNumel ?? this.byteLength / DTYPE_SIZE[this.dtype];
   }
 }
 

@@ -1,8 +1,8 @@
 // Test fixtures for the .pth reader: tensors from plain values, and re-exports of the pickler and
 // the zip writer (fixture-pickle.ts, fixture-zip.ts).
 
-import { f32ToBf16Bits, f32ToF16Bits } from '../../../nodes/runtime/safetensors/dtypes';
-import { FX_ELEMENT_SIZE, FxStorage, FxTensor } from './fixture-pickle';
+import { DTYPE_SIZE, f32ToBf16Bits, f32ToF16Bits } from '../../../nodes/runtime/safetensors/dtypes';
+import { FxStorage, FxTensor } from './fixture-pickle';
 import type { FxDtype } from './fixture-pickle';
 
 export * from './fixture-pickle';
@@ -11,7 +11,7 @@ export * from './fixture-zip';
 /** Little-endian bytes of `values` as `dtype` (F16/BF16 rounded to nearest even). */
 export function encodeValues(dtype: FxDtype, values: ArrayLike<number | bigint>): Uint8Array {
   const n = values.length;
-  const out = new Uint8Array(n * FX_ELEMENT_SIZE[dtype]);
+  const out = new Uint8Array(n * DTYPE_SIZE[dtype]);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < n; i++) {
     const v = values[i];

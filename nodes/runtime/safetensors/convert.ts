@@ -1,9 +1,9 @@
 // Conversions of a tensor's little-endian bytes (already in host order) to float32/float64/int64,
-// with the same rules as the safetensors reader: F16/BF16 exact, F64 and integers rounded to the
-// nearest float32, float tensors refused as integers.
+// used by every weights-file reader: F16/BF16 exact, F64 and integers rounded to the nearest
+// float32, float tensors refused as integers. Pure functions, no I/O.
 
-import type { StDtype } from '../safetensors/reader';
-import { f16Table32, isFloatDtype } from '../safetensors/dtypes';
+import { f16Table32, isFloatDtype } from './dtypes';
+import type { StDtype } from './dtypes';
 
 function numericView(dtype: StDtype, buf: ArrayBuffer): ArrayLike<number> {
   switch (dtype) {
