@@ -70,6 +70,7 @@ import { GroupNode } from './GroupNode';
 import { NodeSearch, type SearchRequest } from './NodeSearch';
 import { StudioNode } from './StudioNode';
 import { groupBoundsAround } from './group-bounds';
+import { classifyNodeChanges, type GroupDrag } from './node-changes';
 
 /** Defined once, outside components (React Flow warns otherwise). */
 const nodeTypes: NodeTypes = { studio: StudioNode, studioGroup: GroupNode };
@@ -79,11 +80,6 @@ const LOW_DETAIL_ZOOM = 0.45;
 const EMPTY_DOC = emptyDocument();
 const NO_SELECTION: Selection = { nodes: [], edges: [], groups: [] };
 const NO_PROBLEMS: readonly WorkflowProblem[] = [];
-
-interface GroupDrag {
-  start: XY;
-  members: Array<[string, XY]>;
-}
 
 function CanvasInner({ tabId }: { tabId: string }) {
   const tab = useEditor((s) => s.tabs.find((t) => t.id === tabId));
@@ -156,57 +152,30 @@ function CanvasInner({ tabId }: { tabId: string }) {
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
-      let measuredChanged = false;
-      let dragChanged = false;
-      const pending = { ...draggingRef.current };
-      const commits: Record<string, XY> = {};
-      const groupCommits: Record<string, XY> = {};
-      let sel: { nodes: Set<string>; groups: Set<string> } | undefined;
       const d = docRef.current;
-      for (const c of changes) {
-        if (c.type === 'dimensions' && c.dimensions && !isGroupFlowId(c.id)) {
-          const old = measured.get(c.id);
-          if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height) {
-            measured.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
-            measuredChanged = true;
-          }
-        } else if (c.type === 'position' && c.position) {
-          // a group's resizer reports positions without `dragging`: its onResize/onResizeEnd handle those
-          if (c.dragging === undefined && isGroupFlowId(c.id)) continue;
-          const gd = isGroupFlowId(c.id) ? groupDrags.current.get(c.id) : undefined;
-          const target = c.dragging ? pending : isGroupFlowId(c.id) ? groupCommits : commits;
-          if (c.dragging) dragChanged = true;
-          target[c.id] = c.position;
-          if (gd) {
-            const dx = c.position.x - gd.start.x;
-            const dy = c.position.y - gd.start.y;
-            for (const [m, p] of gd.members)
-              (c.dragging ? pending : commits)[m] = { x: p.x + dx, y: p.y + dy };
-          }
-        } else if (c.type === 'select') {
-          sel ??= { nodes: new Set(selection.nodes), groups: new Set(selection.groups) };
-          const set = isGroupFlowId(c.id) ? sel.groups : sel.nodes;
-          const id = isGroupFlowId(c.id) ? groupIdOf(c.id) : c.id;
-          if (c.selected) set.add(id);
-          else set.delete(id);
-        }
-      }
-      const committed = Object.keys(commits).length + Object.keys(groupCommits).length > 0;
-      if (committed) {
+      const r = classifyNodeChanges(changes, {
+        measured,
+        dragging: draggingRef.current,
+        groupDrags: groupDrags.current,
+        selection,
+      });
+      if (Object.keys(r.commits).length + Object.keys(r.groupCommits).length > 0) {
         editDoc(tabId, (draft) => {
-          moveNodes(draft, commits);
-          for (const [fid, p] of Object.entries(groupCommits)) {
+          moveNodes(draft, r.commits);
+          for (const [fid, p] of Object.entries(r.groupCommits)) {
             const g = d.groups?.find((x) => x.id === groupIdOf(fid));
             if (g)
               updateGroup(draft, g.id, { bounds: { ...g.bounds, x: Math.round(p.x), y: Math.round(p.y) } });
           }
         });
-        for (const id of [...Object.keys(commits), ...Object.keys(groupCommits)]) delete pending[id];
-        for (const id of Object.keys(groupCommits)) groupDrags.current.delete(id);
+        for (const id of Object.keys(r.groupCommits)) groupDrags.current.delete(id);
       }
-      if (committed || dragChanged) setDragging(pending);
-      if (measuredChanged) setMeasureRev((r) => r + 1);
-      if (sel) setSelection(tabId, { nodes: [...sel.nodes], groups: [...sel.groups] });
+      if (r.dragging) setDragging(r.dragging);
+      if (r.measured.size > 0) {
+        for (const [id, size] of r.measured) measured.set(id, size);
+        setMeasureRev((n) => n + 1);
+      }
+      if (r.selection) setSelection(tabId, r.selection);
     },
     [measured, selection, tabId],
   );
