@@ -14,6 +14,7 @@ import type { StDtype } from '../../../nodes/runtime/safetensors/dtypes';
 import { writeSafetensors, type WritableTensor } from '../../../nodes/runtime/safetensors/writer';
 import { defaultConfig, expectedVaeTensors, type VaeConfig } from '../../../nodes/runtime/wan/vae';
 import { writeTinyUmt5Tokenizer } from '../../unit/tokenizer/fixture';
+import type { WorkflowDocument } from '../../../workflows/schema';
 
 export type Layout = 'official' | 'diffusers' | 'comfy';
 
@@ -192,4 +193,26 @@ export async function writeModelRoot(root: string): Promise<ModelRoot> {
   copyFileSync(join(tok.dir, 'tokenizer_config.json'), join(tokDir, 'tokenizer_config.json'));
   rmSync(tok.dir, { recursive: true, force: true });
   return { root, tokenizer: tokDir };
+}
+
+export type Values = Record<string, string | number | boolean>;
+/** A schema-1 workflow from `id: [type, values]` and `[from, output, to, input]` edges. */
+export function doc(
+  nodes: Record<string, [string, Values]>,
+  edges: Array<[string, string, string, string]>,
+): WorkflowDocument {
+  return {
+    schemaVersion: 1,
+    nodes: Object.fromEntries(
+      Object.entries(nodes).map(([id, [type, values]], i) => [
+        id,
+        { type, version: 1, position: { x: i * 100, y: 0 }, values },
+      ]),
+    ),
+    edges: edges.map(([from, output, to, input], i) => ({
+      id: `e${i}`,
+      from: { node: from, output },
+      to: { node: to, input },
+    })),
+  };
 }

@@ -19,7 +19,7 @@ import { StudioHost } from '../../../nodes/host/studio-host';
 import type { WorkflowDocument } from '../../../workflows/schema';
 import { OP, PickleAsm, torchSaveRecords, zipBytes, FxOrderedDict, fxTensor } from '../../unit/pth/fixture';
 import { repackAsPth } from '../../unit/pth/repack';
-import { tinyDitConfig, writeModelRoot, writeTinyDit } from './fixtures';
+import { doc, tinyDitConfig, writeModelRoot, writeTinyDit } from './fixtures';
 
 let dir: string;
 let engine: Engine;
@@ -95,20 +95,7 @@ function t2v(files: { te: string; vae: string; model: string }, prefix: string):
     ['sampler', 'latent', 'decode', 'latent'],
     ['decode', 'images', 'save', 'images'],
   ];
-  return {
-    schemaVersion: 1,
-    nodes: Object.fromEntries(
-      Object.entries(nodes).map(([id, [type, values]], i) => [
-        id,
-        { type, version: 1, position: { x: i * 100, y: 0 }, values },
-      ]),
-    ),
-    edges: edges.map(([from, output, to, input], i) => ({
-      id: `e${i}`,
-      from: { node: from, output },
-      to: { node: to, input },
-    })),
-  };
+  return doc(nodes, edges);
 }
 
 /** The PNG frames a run saved, in order. */

@@ -18,7 +18,7 @@ import { buildSchedule } from '../../../nodes/runtime/samplers/schedule';
 import { chooseExpert } from '../../../nodes/runtime/samplers/guidance';
 import type { WorkflowDocument } from '../../../workflows/schema';
 import { modelKey, runtimeFromSettings } from '../../../nodes/runtime/wan/pipeline/models';
-import { tinyDitConfig, writeModelRoot, writeTinyDit } from './fixtures';
+import { doc, tinyDitConfig, writeModelRoot, writeTinyDit, type Values } from './fixtures';
 
 let dir: string;
 let engine: Engine;
@@ -70,27 +70,6 @@ after(async () => {
   await engine.models.releaseAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-type Values = Record<string, string | number | boolean>;
-function doc(
-  nodes: Record<string, [string, Values]>,
-  edges: Array<[string, string, string, string]>,
-): WorkflowDocument {
-  return {
-    schemaVersion: 1,
-    nodes: Object.fromEntries(
-      Object.entries(nodes).map(([id, [type, values]], i) => [
-        id,
-        { type, version: 1, position: { x: i * 100, y: 0 }, values },
-      ]),
-    ),
-    edges: edges.map(([from, output, to, input], i) => ({
-      id: `e${i}`,
-      from: { node: from, output },
-      to: { node: to, input },
-    })),
-  };
-}
 
 const common = (vae: string): Record<string, [string, Values]> => ({
   te: ['wan.load_text_encoder', { text_encoder: 'tiny-umt5/umt5.safetensors', tokenizer: 'umt5-xxl' }],
