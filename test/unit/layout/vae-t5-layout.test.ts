@@ -52,6 +52,28 @@ describe('VAE checkpoints', { skip }, () => {
       await bare.close();
     }
   });
+  test('a config.json that contradicts the tensors names the file, the key and the tensor', async () => {
+    const dir = join(work, 'vae-bad-config');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(weights('vae22'), join(dir, 'weights.safetensors'));
+    for (const [key, value, tensor] of [
+      ['z_dim', 16, 'conv2.weight'],
+      ['dim', 4, 'encoder.conv1.weight'],
+      ['dec_dim', 7, 'decoder.head.0.gamma'],
+    ] as const) {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg('vae22'), [key]: value }));
+      await assert.rejects(inspectCheckpoint(join(dir, 'weights.safetensors')), (e: Error) => {
+        assert.match(
+          e.message,
+          new RegExp(`config\\.json says ${key} ${value} but tensor "${tensor.replace(/\./g, '\\.')}"`),
+        );
+        assert.match(e.message, /shape disagreeing with the config/);
+        assert.match(e.message, /weights\.safetensors/);
+        return true;
+      });
+    }
+  });
+
   test('latent statistics from the pipeline VAE config', async () => {
     const v = (await inspectCheckpoint(
       join(GOLDEN_DIR, 'pipe_ti2v', 'vae', 'weights.safetensors'),

@@ -105,28 +105,19 @@ export function inferVaeConfig(
         throw layoutError(src, `"${k}" must be a list of numbers.`);
       return v;
     };
-    const cz = n('z_dim');
-    if (cz !== undefined && cz !== z)
-      throw layoutError(
-        file,
-        `config.json says z_dim ${cz} but tensor "conv2.weight" has shape ${fmtShape(conv2)}: shape disagreeing with the config.`,
-        'conv2.weight',
-      );
-    const cd = n('dim');
-    if (cd !== undefined && cd !== dim)
-      throw layoutError(
-        file,
-        `config.json says dim ${cd} but tensor "encoder.conv1.weight" has shape ${fmtShape(enc)}: shape disagreeing with the config.`,
-        'encoder.conv1.weight',
-      );
-    const dd = n('dec_dim');
-    if (dd !== undefined && version === '2.2' && dd !== decHeadIn) {
-      throw layoutError(
-        file,
-        `config.json says dec_dim ${dd} but tensor "decoder.head.0.gamma" has ${decHeadIn} channels: shape disagreeing with the config.`,
-        'decoder.head.0.gamma',
-      );
-    }
+    /** A config value that contradicts the tensors is an error naming the file and tensor. */
+    const mustMatch = (key: string, actual: number, tensor: string, seen: string, applies = true): void => {
+      const said = n(key);
+      if (applies && said !== undefined && said !== actual)
+        throw layoutError(
+          file,
+          `config.json says ${key} ${said} but tensor "${tensor}" ${seen}: shape disagreeing with the config.`,
+          tensor,
+        );
+    };
+    mustMatch('z_dim', z, 'conv2.weight', `has shape ${fmtShape(conv2)}`);
+    mustMatch('dim', dim, 'encoder.conv1.weight', `has shape ${fmtShape(enc)}`);
+    mustMatch('dec_dim', decHeadIn, 'decoder.head.0.gamma', `has ${decHeadIn} channels`, version === '2.2');
     cfg.dim_mult = nums('dim_mult') ?? cfg.dim_mult;
     cfg.num_res_blocks = n('num_res_blocks') ?? cfg.num_res_blocks;
     cfg.attn_scales = nums('attn_scales') ?? cfg.attn_scales;
